@@ -1,0 +1,178 @@
+//! The commands behind the binary: each reads its inputs, runs the pipeline
+//! and writes data to `out` and messages to stderr. They return the exit
+//! status: [`Status::Ok`], or [`Status::Skipped`] when some documents could
+//! not be used (they are named on stderr; the others were processed).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::eval::Outcome;
+use crate::facts::Relation;
+use crate::rules::Rules;
+use crate::{CorpusRun, evaluate, run_corpus};
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// Finished, but some input files were skipped.
+    Skipped,
+}
+
+/// Options shared by the commands that read a corpus.
+pub struct CorpusOptions {
+    pub corpus: PathBuf,
+    pub rules: Option<PathBuf>,
+    pub max_bytes: u64,
+}
+
+impl CorpusOptions {
+    fn rules(&self) -> Result<Rules> {
+        match &self.rules {
+            Some(dir) => Rules::load(dir).with_context(|| format!("loading rules from {}", dir.display())),
+            None => Rules::load_default(),
+        }
+    }
+}
+
+fn report_skipped(run: &CorpusRun) -> Status {
+    for s in &run.skipped {
+        eprintln!("socialgraf: {s}");
+    }
+    if run.skipped.is_empty() { Status::Ok } else { Status::Skipped }
+}
+
+/// `socialgraf facts`: one facts TSV per document.
+pub fn facts(opts: &CorpusOptions, out_dir: &Path, out: &mut dyn Write) -> Result<Status> {
+    let rules = opts.rules()?;
+    let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
+    crate::write_facts(&run, out_dir)?;
+    let status = report_skipped(&run);
+    writeln!(
+        out,
+        "wrote {} facts for {} documents to {}",
+        run.facts().count(),
+        run.docs.len(),
+        out_dir.display()
+    )?;
+    Ok(status)
+}
+
+/// `socialgraf eval`: precision, recall and F1 against gold.
+pub fn eval(opts: &CorpusOptions, gold: &Path, show_errors: bool, by_rule: bool, out: &mut dyn Write) -> Result<Status> {
+    let rules = opts.rules()?;
+    let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
+    let status = report_skipped(&run);
+    let ev = evaluate(&run, gold)?;
+    if show_errors {
+        for (doc, f, o) in &ev.outcomes {
+            if *o == Outcome::FalsePositive {
+                let row = crate::fact_row(f);
+                writeln!(out, "FP\t{doc}\t{}\t[{}]\n\tevidence: {}", row.line, f.rule, f.evidence)?;
+            }
+        }
+        for (doc, g) in &ev.missed {
+            let evidence = find_evidence(&run, doc, &g.subject);
+            writeln!(out, "FN\t{doc}\t{}\n\tevidence: {}", g.line, evidence.unwrap_or_else(|| "(subject not found in the text)".to_string()))?;
+        }
+        writeln!(out)?;
+    }
+    if by_rule {
+        let mut rules_seen: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+        for (_, f, o) in &ev.outcomes {
+            let e = rules_seen.entry(&f.rule).or_default();
+            match o {
+                Outcome::TruePositive => e.0 += 1,
+                Outcome::Optional => e.1 += 1,
+                Outcome::FalsePositive => e.2 += 1,
+            }
+        }
+        writeln!(out, "{:40} {:>5} {:>5} {:>5} {:>6}", "rule", "tp", "opt", "fp", "prec")?;
+        for (r, (tp, opt, fp)) in rules_seen {
+            let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 1.0 };
+            writeln!(out, "{r:40} {tp:5} {opt:5} {fp:5} {p:6.3}")?;
+        }
+        writeln!(out)?;
+    }
+    write!(out, "{}", ev.report.table())?;
+    Ok(status)
+}
+
+/// The first sentence of a document that contains one of a gold subject's
+/// alternatives.
+fn find_evidence(run: &CorpusRun, doc: &str, subject: &str) -> Option<String> {
+    let d = run.docs.iter().find(|d| d.id == doc)?;
+    let text = crate::text::Text::new(&d.text);
+    for alt in subject.split('|').filter(|a| !a.is_empty()) {
+        let needle = alt.to_lowercase();
+        if let Some(s) = text.sentences.iter().find(|s| text.sentence_text(s).to_lowercase().contains(&needle)) {
+            return Some(text.sentence_text(s).split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+    None
+}
+
+/// `socialgraf build`: the graph as Turtle, and a summary.
+pub fn build(opts: &CorpusOptions, turtle: &Path, examples: usize, out: &mut dyn Write) -> Result<Status> {
+    let rules = opts.rules()?;
+    let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
+    let status = report_skipped(&run);
+    let triples = crate::build_graph(&run, &rules, &opts.corpus);
+    let ttl = crate::export::turtle(&triples)?;
+    crate::write_atomically(turtle, ttl.as_bytes())?;
+
+    let store = crate::store::memory_store(&triples)?;
+    let n = |q: &str| crate::store::count(&store, q);
+    let prefixes = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>";
+    writeln!(out, "socialgraf: {} documents, {} facts, {} triples", run.docs.len(), run.facts().count(), triples.len())?;
+    writeln!(out, "  facts by relation:")?;
+    let counts = crate::relation_counts(run.facts());
+    for r in Relation::ALL {
+        writeln!(out, "    {:12} {}", r.as_str(), counts.get(&r).copied().unwrap_or(0))?;
+    }
+    writeln!(
+        out,
+        "  entities: {} persons, {} organisations, {} municipalities with facts, {} initiatives",
+        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a foaf:Person }}"))?,
+        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a org:Organization FILTER NOT EXISTS {{ ?o a sg:Municipality }} }}"))?,
+        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a sg:Municipality {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?m }} UNION {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?m }} UNION {{ ?u sg:inMunicipality ?m }} }}"))?,
+        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a sg:Initiative }}"))?,
+    )?;
+    let mut shown = 0;
+    let mut by_rel: BTreeMap<Relation, usize> = BTreeMap::new();
+    writeln!(out, "  some facts, with evidence:")?;
+    for f in run.facts() {
+        if shown >= examples {
+            break;
+        }
+        let c = by_rel.entry(f.relation).or_default();
+        if *c > 0 {
+            continue;
+        }
+        *c += 1;
+        shown += 1;
+        let row = crate::fact_row(f);
+        let ev: String = f.evidence.chars().take(160).collect();
+        writeln!(out, "    {}\n      \"{}\" ({} chars {}..{}, rule {})", row.line.replace('\t', " | "), ev, f.doc, f.start, f.end, f.rule)?;
+    }
+    for d in run.diagnostics() {
+        eprintln!("socialgraf: {}: {}", d.doc, d.message);
+    }
+    writeln!(out, "  graph written to {}", turtle.display())?;
+    Ok(status)
+}
+
+/// `socialgraf ontology`: writes the problem concept scheme.
+pub fn ontology(rules_dir: Option<&Path>, problems: &Path, out: &mut dyn Write) -> Result<Status> {
+    let rules = match rules_dir {
+        Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display()))?,
+        None => Rules::load_default()?,
+    };
+    let ttl = crate::ontology::problems_ttl(&rules)?;
+    crate::write_atomically(problems, ttl.as_bytes())?;
+    writeln!(out, "wrote {} concepts to {}", rules.concepts.len(), problems.display())?;
+    Ok(Status::Ok)
+}

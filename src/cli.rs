@@ -1,0 +1,70 @@
+//! Command-line interface types (clap derive). Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Swedish social-services texts to a knowledge graph with evidence.
+#[derive(Debug, Parser)]
+#[command(name = "socialgraf", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder with the extraction rules and gazetteers (default: the
+    /// crate's `extract/`)
+    #[arg(long, global = true, value_hint = clap::ValueHint::DirPath)]
+    pub rules: Option<PathBuf>,
+
+    /// Skip documents larger than this many bytes
+    #[arg(long, global = true, default_value_t = socialgraf::corpus::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract facts: one facts TSV per document (the format of
+    /// tests/gold/FORMAT.md)
+    Facts {
+        /// Folder of `.txt` documents
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        corpus: PathBuf,
+        /// Output folder for `<stem>.tsv` files
+        #[arg(long, value_hint = clap::ValueHint::DirPath)]
+        out: PathBuf,
+    },
+    /// Score extraction against gold facts: precision, recall, F1
+    Eval {
+        /// Folder of `.txt` documents
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        corpus: PathBuf,
+        /// Folder of gold facts TSV files
+        #[arg(long, value_hint = clap::ValueHint::DirPath)]
+        gold: PathBuf,
+        /// List each false positive and false negative with its evidence
+        #[arg(long)]
+        show_errors: bool,
+        /// Per rule id: how many of its facts were true and false positives
+        #[arg(long)]
+        by_rule: bool,
+    },
+    /// Build the graph and write it as Turtle
+    Build {
+        /// Folder of `.txt` documents
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        corpus: PathBuf,
+        /// Turtle file to write
+        #[arg(long, value_hint = clap::ValueHint::FilePath)]
+        turtle: PathBuf,
+        /// How many example facts to show in the summary
+        #[arg(long, default_value_t = 5)]
+        examples: usize,
+    },
+    /// Write the problem concept scheme (ontology/problems.ttl) generated
+    /// from the rules
+    Ontology {
+        /// File to write
+        #[arg(long, value_hint = clap::ValueHint::FilePath)]
+        problems: PathBuf,
+    },
+}

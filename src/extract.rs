@@ -1,0 +1,418 @@
+//! Extraction: runs the rules of [`Rules`] over a [`Text`] and returns facts
+//! with provenance. Extraction never fails: odd input gives fewer facts and
+//! diagnostics, never an error or a panic.
+//!
+//! The entry point is [`extract`].
+
+use std::collections::BTreeMap;
+
+use regex::{Captures, Regex};
+
+use crate::facts::{EntityKind, Fact, Relation};
+use crate::resolve::{OrgRef, Resolver};
+use crate::rules::{PatternRule, Rules};
+use crate::text::{Sentence, SentenceKind, Text};
+
+/// Something worth telling the user about a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub doc: String,
+    pub message: String,
+}
+
+/// The result of extracting one document.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A person introduced in the document.
+#[derive(Debug, Clone)]
+struct Person {
+    full: String,
+    first: String,
+    /// Organisation of the person's first membership, for speaker context.
+    org: Option<OrgRef>,
+    sentence: usize,
+}
+
+struct Doc<'a> {
+    rules: &'a Rules,
+    resolver: &'a Resolver<'a>,
+    text: &'a Text,
+    id: &'a str,
+    /// Context organisation per section (its most mentioned municipality).
+    section_org: Vec<Option<OrgRef>>,
+    persons: Vec<Person>,
+    facts: Vec<Fact>,
+}
+
+/// Rules with their resolver compiled once, ready to run on documents.
+pub struct Extractor<'a> {
+    rules: &'a Rules,
+    resolver: Resolver<'a>,
+}
+
+impl<'a> Extractor<'a> {
+    pub fn new(rules: &'a Rules) -> Extractor<'a> {
+        Extractor {
+            rules,
+            resolver: Resolver::new(rules),
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        self.rules
+    }
+
+    /// Extracts facts from one document's original text.
+    pub fn extract(&self, doc_id: &str, original: &str) -> Extraction {
+        let mut diagnostics = Vec::new();
+        if original.trim().is_empty() {
+            diagnostics.push(Diagnostic {
+                doc: doc_id.to_string(),
+                message: "the document has no text".to_string(),
+            });
+            return Extraction {
+                facts: Vec::new(),
+                diagnostics,
+            };
+        }
+        let text = Text::new(original);
+        let section_org = section_context(&text, &self.resolver);
+        let mut doc = Doc {
+            rules: self.rules,
+            resolver: &self.resolver,
+            text: &text,
+            id: doc_id,
+            section_org,
+            persons: Vec::new(),
+            facts: Vec::new(),
+        };
+        doc.run();
+        let mut facts = doc.facts;
+        facts.sort_by(|a, b| {
+            (a.start, a.end, &a.rule, a.relation, &a.subject, &a.object, &a.role)
+                .cmp(&(b.start, b.end, &b.rule, b.relation, &b.subject, &b.object, &b.role))
+        });
+        facts.dedup_by(|a, b| a.key() == b.key() && a.start == b.start);
+        if facts.is_empty() {
+            diagnostics.push(Diagnostic {
+                doc: doc_id.to_string(),
+                message: "no facts found".to_string(),
+            });
+        }
+        Extraction { facts, diagnostics }
+    }
+}
+
+/// The municipality each section is about: the one mentioned most often in
+/// it (first mention breaks ties).
+fn section_context(text: &Text, resolver: &Resolver) -> Vec<Option<OrgRef>> {
+    let n = text.sentences.last().map_or(0, |s| s.section + 1);
+    let mut counts: Vec<BTreeMap<String, (usize, usize, OrgRef)>> = vec![BTreeMap::new(); n];
+    for (i, s) in text.sentences.iter().enumerate() {
+        if s.kind == SentenceKind::Meta {
+            continue;
+        }
+        for org in resolver.municipalities_in(text.sentence_text(s)) {
+            let Some(code) = org.kommun.clone() else { continue };
+            let e = counts[s.section].entry(code).or_insert((0, i, org));
+            e.0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|m| {
+            m.into_values()
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+                .map(|(_, _, org)| org)
+        })
+        .collect()
+}
+
+impl Doc<'_> {
+    fn run(&mut self) {
+        let text = self.text;
+        for (i, s) in text.sentences.iter().enumerate() {
+            if s.kind == SentenceKind::Meta {
+                continue;
+            }
+            let st = text.sentence_text(s);
+            self.scan_persons(st, i);
+            for rule in &self.rules.patterns {
+                // Captions name people with their roles; other relations
+                // need running text.
+                if s.kind == SentenceKind::Caption && rule.relation != "membership" {
+                    continue;
+                }
+                let caps: Vec<Captures> = rule.regex.captures_iter(st).collect();
+                for c in caps {
+                    self.apply(rule, &c, i, s);
+                }
+            }
+            if s.kind != SentenceKind::Caption {
+                self.problems(i, s);
+            }
+        }
+    }
+
+    /// Registers every plausible full name of a sentence, so that first
+    /// names, pronouns and "De" can refer back to it.
+    fn scan_persons(&mut self, st: &str, i: usize) {
+        let found: Vec<String> = self
+            .resolver
+            .person_regex()
+            .find_iter(st)
+            .filter_map(|m| self.resolver.clean_person(m.as_str(), false))
+            .collect();
+        for name in found {
+            self.register(&name, i);
+        }
+    }
+
+    fn register(&mut self, name: &str, sentence: usize) {
+        if !self.persons.iter().any(|x| x.full == name) {
+            let first = name.split(' ').next().unwrap_or("").to_string();
+            self.persons.push(Person {
+                full: name.to_string(),
+                first,
+                org: None,
+                sentence,
+            });
+        }
+    }
+
+    fn fact(&self, relation: Relation, subject: &str, role: &str, object: &str, org: Option<&OrgRef>, kind: EntityKind, rule: &str, s: &Sentence) -> Fact {
+        let (start, end) = self.text.original_span(s.start, s.end);
+        Fact {
+            relation,
+            subject: subject.to_string(),
+            role: role.to_string(),
+            object: object.to_string(),
+            kommun: org.and_then(|o| o.kommun.clone()).unwrap_or_default(),
+            org_kind: kind,
+            doc: self.id.to_string(),
+            start,
+            end,
+            evidence: self.text.sentence_text(s).split_whitespace().collect::<Vec<_>>().join(" "),
+            rule: rule.to_string(),
+        }
+    }
+
+    /// The person a match names: a full name, a first name or pronoun
+    /// referring back to one.
+    fn person_of(&mut self, c: &Captures, sentence: usize, strong: bool) -> Option<String> {
+        if let Some(p) = c.name("person") {
+            let name = self.resolver.clean_person(p.as_str(), strong)?;
+            self.register(&name, sentence);
+            return Some(name);
+        }
+        if let Some(f) = c.name("first") {
+            return self.by_first_name(f.as_str());
+        }
+        if c.name("pronoun").is_some() {
+            // The most recently introduced person within a few sentences.
+            return self
+                .persons
+                .iter()
+                .rev()
+                .find(|p| sentence.saturating_sub(p.sentence) <= 3)
+                .map(|p| p.full.clone());
+        }
+        None
+    }
+
+    fn by_first_name(&self, first: &str) -> Option<String> {
+        let mut found: Vec<&Person> = self.persons.iter().filter(|p| p.first == first).collect();
+        found.dedup_by(|a, b| a.full == b.full);
+        match found.as_slice() {
+            [one] => Some(one.full.clone()),
+            _ => None,
+        }
+    }
+
+    fn context_org(&self, s: &Sentence) -> Option<OrgRef> {
+        self.section_org.get(s.section).cloned().flatten()
+    }
+
+    fn apply(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+        match rule.relation.as_str() {
+            "membership" => self.membership(rule, c, i, s),
+            "attended" => self.attended(rule, c, i, s),
+            "initiative" => self.initiative(rule, c, i, s),
+            _ => {}
+        }
+    }
+
+    fn membership(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+        let Some(person) = self.person_of(c, i, true) else { return };
+        let roles_text = c.name("roles").or_else(|| c.name("role")).map_or("", |m| m.as_str());
+        let mut roles = self.resolver.split_roles(roles_text);
+        if roles.is_empty() {
+            return;
+        }
+        // The organisation: named in the match, else in the text after the
+        // role, else the section's municipality.
+        let mut org = None;
+        for g in ["org", "known", "muni"] {
+            if let Some(m) = c.name(g) {
+                org = self.resolver.org(m.as_str(), self.context_org(s).as_ref());
+                if org.is_some() {
+                    break;
+                }
+            }
+        }
+        let mut more: Vec<(Vec<String>, Option<OrgRef>)> = Vec::new();
+        if org.is_none() {
+            if let Some(t) = c.name("tail") {
+                let (first_org, rest) = self.resolver.tail(t.as_str(), self.context_org(s).as_ref());
+                org = first_org;
+                more = rest;
+            }
+        }
+        if org.is_none() {
+            org = self.context_org(s);
+        }
+        if let Some(o) = &org {
+            for p in self.persons.iter_mut().filter(|p| p.full == person && p.org.is_none()) {
+                p.org = Some(o.clone());
+            }
+        }
+        let mut groups = vec![(std::mem::take(&mut roles), org)];
+        groups.extend(more);
+        for (roles, org) in groups {
+            let Some(org) = org.or_else(|| self.context_org(s)) else { continue };
+            for role in roles {
+                let f = self.fact(Relation::Membership, &person, &role, &org.name, Some(&org), org.kind.clone(), &rule.id, s);
+                self.facts.push(f);
+            }
+        }
+    }
+
+    fn attended(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+        let Some(event) = c.name("event").map(|m| m.as_str().to_string()) else { return };
+        let mut people = Vec::new();
+        if let Some(list) = c.name("persons") {
+            let names: Vec<String> = self
+                .resolver
+                .person_regex()
+                .find_iter(list.as_str())
+                .filter_map(|m| self.resolver.clean_person(m.as_str(), true))
+                .collect();
+            people.extend(names);
+        } else if c.name("person").is_some() || c.name("first").is_some() {
+            if let Some(p) = self.person_of(c, i, false) {
+                people.push(p);
+            }
+        }
+        if c.name("group").is_some() || c.name("pronoun").is_some() {
+            // "De har varit på X": everyone introduced in the previous sentences of the paragraph.
+            let para = s.paragraph;
+            let recent: Vec<String> = self
+                .persons
+                .iter()
+                .filter(|p| {
+                    let ps = &self.text.sentences[p.sentence];
+                    p.sentence <= i && (ps.paragraph == para || ps.paragraph + 1 == para) && ps.section == s.section
+                })
+                .map(|p| p.full.clone())
+                .collect();
+            if c.name("pronoun").is_some() {
+                people.extend(recent.last().cloned());
+            } else {
+                people.extend(recent);
+            }
+        }
+        for p in people {
+            let f = self.fact(Relation::Attended, &p, "", &event, None, EntityKind::Event, &rule.id, s);
+            self.facts.push(f);
+        }
+    }
+
+    fn initiative(&mut self, rule: &PatternRule, c: &Captures, _i: usize, s: &Sentence) {
+        let Some(m) = c.name("initiative") else { return };
+        let name = m.as_str().trim().trim_matches('"').trim().to_string();
+        if name.chars().count() < 3 {
+            return;
+        }
+        let st = self.text.sentence_text(s);
+        let org = c
+            .name("org")
+            .or_else(|| c.name("known"))
+            .and_then(|o| self.resolver.org(o.as_str(), self.context_org(s).as_ref()))
+            .or_else(|| self.resolver.first_org_in(st, self.context_org(s).as_ref()))
+            .or_else(|| self.context_org(s));
+        if let Some(org) = &org {
+            let f = self.fact(Relation::Initiative, &name, "", &org.name, Some(org), org.kind.clone(), &rule.id, s);
+            self.facts.push(f);
+        }
+        // The problems the sentence names are what the initiative addresses.
+        let concepts: Vec<usize> = self
+            .rules
+            .cue_regexes
+            .iter()
+            .filter(|(_, re, _)| re.is_match(st))
+            .map(|(ci, _, _)| *ci)
+            .collect();
+        for ci in concepts {
+            let concept = self.rules.concepts[ci].id.clone();
+            let f = self.fact(Relation::Addresses, &name, "", &concept, None, EntityKind::Concept, &format!("addresses.{concept}"), s);
+            self.facts.push(f);
+        }
+    }
+
+    /// `faces`: a problem cue in a sentence that talks about a problem or
+    /// challenge, attributed to the organisation the sentence is about.
+    fn problems(&mut self, _i: usize, s: &Sentence) {
+        let st = self.text.sentence_text(s);
+        let problem_context = self.rules.problem_words.is_match(st);
+        let mut hits = Vec::new();
+        for (ci, re, strong) in &self.rules.cue_regexes {
+            if !re.is_match(st) {
+                continue;
+            }
+            let strong_hit = strong.as_ref().is_some_and(|r| r.is_match(st));
+            if strong_hit || problem_context {
+                hits.push(*ci);
+            }
+        }
+        if hits.is_empty() {
+            return;
+        }
+        let org = self.sentence_org(s);
+        let Some(org) = org else { return };
+        for ci in hits {
+            let concept = self.rules.concepts[ci].id.clone();
+            let f = self.fact(Relation::Faces, &org.name, "", &concept, Some(&org), org.kind.clone(), &format!("faces.{concept}"), s);
+            self.facts.push(f);
+        }
+    }
+
+    /// The organisation a sentence speaks for: one it names, the speaker's,
+    /// or the section's.
+    fn sentence_org(&self, s: &Sentence) -> Option<OrgRef> {
+        let st = self.text.sentence_text(s);
+        if let Some(o) = self.resolver.municipalities_in(st).into_iter().next() {
+            return Some(o);
+        }
+        if let Some(sp) = &s.speaker {
+            if let Some(full) = self.by_first_name(sp) {
+                if let Some(o) = self.persons.iter().find(|p| p.full == full).and_then(|p| p.org.clone()) {
+                    return Some(o);
+                }
+            }
+        }
+        self.context_org(s)
+    }
+}
+
+/// Compiles a pattern-independent regex once; used by [`Resolver`].
+pub(crate) fn compile(re: &str) -> Regex {
+    // Patterns here are built from gazetteer words escaped with
+    // `regex::escape`, so they always compile; an empty alternation falls
+    // back to a regex that never matches.
+    Regex::new(re).unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+}
+

@@ -1,0 +1,210 @@
+//! Facts: what extraction produces, and their TSV exchange format
+//! (`tests/gold/FORMAT.md`).
+//!
+//! The entry points are [`Fact`], [`write_tsv`] and [`read_tsv`].
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The five relations socialgraf extracts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    Membership,
+    Initiative,
+    Addresses,
+    Faces,
+    Attended,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 5] = [
+        Relation::Membership,
+        Relation::Initiative,
+        Relation::Addresses,
+        Relation::Faces,
+        Relation::Attended,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Membership => "membership",
+            Relation::Initiative => "initiative",
+            Relation::Addresses => "addresses",
+            Relation::Faces => "faces",
+            Relation::Attended => "attended",
+        }
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Relation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Relation::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_lowercase())
+            .ok_or_else(|| format!("unknown relation {s:?}"))
+    }
+}
+
+/// What kind of thing a fact's object (or, for `faces`, subject) is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    /// A municipality itself.
+    Municipality,
+    /// An organisation; the string is its type (`förvaltning`, `fackförbund`...).
+    Organisation(String),
+    /// A problem concept id.
+    Concept,
+    /// An event.
+    Event,
+    /// Nothing (a role with no organisation named).
+    None,
+}
+
+/// One extracted fact with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fact {
+    pub relation: Relation,
+    pub subject: String,
+    /// Membership only: the role lemma; empty otherwise.
+    pub role: String,
+    pub object: String,
+    /// SCB code of the municipality the object (for `faces`: the subject)
+    /// is or belongs to; empty when none.
+    pub kommun: String,
+    /// Kind of the organisation side (object, or subject for `faces`).
+    pub org_kind: EntityKind,
+    /// Document id (file stem).
+    pub doc: String,
+    /// Code point span of the evidence in the original file.
+    pub start: usize,
+    pub end: usize,
+    /// The evidence sentence, as normalised text.
+    pub evidence: String,
+    /// Id of the rule that produced the fact.
+    pub rule: String,
+}
+
+impl Fact {
+    /// The key the scorer deduplicates on.
+    pub fn key(&self) -> (Relation, String, String, String, String) {
+        (
+            self.relation,
+            crate::eval::norm(&self.subject),
+            crate::eval::norm(&self.role),
+            crate::eval::norm(&self.object),
+            self.kommun.clone(),
+        )
+    }
+}
+
+/// The header line of a facts TSV file.
+pub const HEADER: &str = "relation\tsubject\trole\tobject\tkommun";
+
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes facts as TSV (header, then one line per distinct fact, with the
+/// rule id as a trailing comment-free column set exactly as FORMAT.md).
+pub fn write_tsv(facts: &[Fact]) -> String {
+    let mut out = String::from(HEADER);
+    out.push('\n');
+    let mut seen = std::collections::HashSet::new();
+    for f in facts {
+        let line = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            f.relation,
+            clean(&f.subject),
+            clean(&f.role),
+            clean(&f.object),
+            f.kommun
+        );
+        if seen.insert(line.clone()) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A row of a facts TSV file (tool output or gold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub relation: Relation,
+    pub subject: String,
+    pub role: String,
+    pub object: String,
+    pub kommun: String,
+    /// Gold only: a fact a careful reader must find.
+    pub required: bool,
+    /// The line as written.
+    pub line: String,
+}
+
+/// Parses a facts TSV file. `gold` reads the `req` column.
+pub fn read_tsv(text: &str, gold: bool) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    let mut header_seen = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut cols: Vec<&str> = line.split('\t').collect();
+        if !header_seen && cols[0].trim().eq_ignore_ascii_case("relation") {
+            header_seen = true;
+            continue;
+        }
+        while cols.len() < 6 {
+            cols.push("");
+        }
+        let relation = cols[0]
+            .parse::<Relation>()
+            .map_err(|e| format!("line {}: {e}", n + 1))?;
+        rows.push(Row {
+            relation,
+            subject: cols[1].trim().to_string(),
+            role: cols[2].trim().to_string(),
+            object: cols[3].trim().to_string(),
+            kommun: cols[4].trim().to_string(),
+            required: if gold { cols[5].trim() != "0" } else { true },
+            line: line.to_string(),
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let f = Fact {
+            relation: Relation::Membership,
+            subject: "Anna  Berg".into(),
+            role: "socialchef".into(),
+            object: "Lunds kommun".into(),
+            kommun: "1281".into(),
+            org_kind: EntityKind::Municipality,
+            doc: "d".into(),
+            start: 0,
+            end: 1,
+            evidence: "x".into(),
+            rule: "r".into(),
+        };
+        let tsv = write_tsv(&[f.clone(), f]);
+        assert_eq!(tsv, "relation\tsubject\trole\tobject\tkommun\nmembership\tAnna Berg\tsocialchef\tLunds kommun\t1281\n");
+        let rows = read_tsv(&tsv, false).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].subject, "Anna Berg");
+        assert!(read_tsv("bogus\tx\n", false).is_err());
+    }
+}

@@ -1,0 +1,52 @@
+//! The `socialgraf` binary: parses arguments and calls the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use socialgraf::app::{self, CorpusOptions, Status};
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let opts = |corpus: &std::path::Path| CorpusOptions {
+        corpus: corpus.to_path_buf(),
+        rules: args.rules.clone(),
+        max_bytes: args.max_bytes,
+    };
+    let result = match &args.command {
+        Command::Facts { corpus, out: dir } => app::facts(&opts(corpus), dir, &mut out),
+        Command::Eval { corpus, gold, show_errors, by_rule } => app::eval(&opts(corpus), gold, *show_errors, *by_rule, &mut out),
+        Command::Build { corpus, turtle, examples } => app::build(&opts(corpus), turtle, *examples, &mut out),
+        Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
+    };
+    match result {
+        Ok(Status::Ok) => ExitCode::SUCCESS,
+        Ok(Status::Skipped) => ExitCode::from(1),
+        Err(err) => {
+            let broken_pipe = err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("socialgraf: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        crate::cli::Cli::command().debug_assert();
+    }
+}

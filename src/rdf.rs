@@ -1,0 +1,393 @@
+//! RDF: the vocabulary and the mapping of facts to triples. Only this module
+//! mints IRIs; every IRI comes from a stable key (a name, a code, a hash of a
+//! fact's content), never from a counter, and no blank node is made.
+//!
+//! The entry point is [`GraphBuilder`]; [`to_turtle`] writes sorted Turtle.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{Literal, NamedNode, Term, Triple};
+use sha2::{Digest, Sha256};
+
+use crate::corpus::{Document, hex};
+use crate::facts::{EntityKind, Fact, Relation};
+use crate::resolve::org_key;
+use crate::rules::Rules;
+
+/// Namespaces and the terms the graph uses.
+pub mod vocab {
+    pub const SG: &str = "https://w3id.org/socialgraf/ns#";
+    pub const ID: &str = "https://w3id.org/socialgraf/id/";
+    pub const PROBLEM: &str = "https://w3id.org/socialgraf/problem/";
+    pub const ORG: &str = "http://www.w3.org/ns/org#";
+    pub const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+    pub const SCHEMA: &str = "https://schema.org/";
+    pub const PROV: &str = "http://www.w3.org/ns/prov#";
+    pub const OA: &str = "http://www.w3.org/ns/oa#";
+    pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+    pub const DCTERMS: &str = "http://purl.org/dc/terms/";
+    pub const DCTYPE: &str = "http://purl.org/dc/dcmitype/";
+    pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    pub const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+    pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+    /// Prefixes written in Turtle output, in this order.
+    pub const PREFIXES: [(&str, &str); 15] = [
+        ("sg", SG),
+        ("id", ID),
+        ("problem", PROBLEM),
+        ("org", ORG),
+        ("foaf", FOAF),
+        ("schema", SCHEMA),
+        ("prov", PROV),
+        ("oa", OA),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("dctype", DCTYPE),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+        ("owl", "http://www.w3.org/2002/07/owl#"),
+    ];
+}
+
+use vocab::*;
+
+fn iri(ns: &str, local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{ns}{local}"))
+}
+
+/// A lowercase ASCII slug: `Sävsjö Kommun` → `savsjo-kommun`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        let mapped = match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' | 'ù' => 'u',
+            'í' | 'ì' | 'ï' => 'i',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if mapped == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(mapped);
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "x".to_string() } else { out }
+}
+
+fn short_hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    hex(&h.finalize()[..8])
+}
+
+fn lit(s: &str) -> Term {
+    Literal::new_simple_literal(s).into()
+}
+
+fn lang(s: &str, tag: &str) -> Term {
+    Literal::new_language_tagged_literal_unchecked(s, tag).into()
+}
+
+fn typed(s: &str, dt: &str) -> Term {
+    Literal::new_typed_literal(s, iri(XSD, dt)).into()
+}
+
+/// IRIs of the graph's entities, minted from stable keys.
+pub mod ids {
+    use super::*;
+
+    pub fn person(name: &str) -> NamedNode {
+        iri(ID, &format!("person/{}", slug(&crate::eval::norm(name))))
+    }
+    pub fn municipality(code: &str) -> NamedNode {
+        iri(ID, &format!("kommun/{code}"))
+    }
+    pub fn county(name: &str) -> NamedNode {
+        iri(ID, &format!("lan/{}", slug(name)))
+    }
+    pub fn org(name: &str, kommun: &str, kind: &EntityKind) -> NamedNode {
+        match kind {
+            EntityKind::Municipality if !kommun.is_empty() => municipality(kommun),
+            _ => iri(ID, &format!("org/{}", slug(&org_key(name, kommun, kind)))),
+        }
+    }
+    pub fn role(lemma: &str) -> NamedNode {
+        iri(ID, &format!("role/{}", slug(lemma)))
+    }
+    pub fn event(name: &str) -> NamedNode {
+        iri(ID, &format!("event/{}", slug(&crate::eval::norm(name))))
+    }
+    pub fn initiative(name: &str, scope: &str) -> NamedNode {
+        let n = slug(&crate::eval::norm(name));
+        if scope.is_empty() {
+            iri(ID, &format!("initiative/{n}"))
+        } else {
+            iri(ID, &format!("initiative/{n}/{}", slug(scope)))
+        }
+    }
+    pub fn concept(id: &str) -> NamedNode {
+        iri(PROBLEM, id)
+    }
+    pub fn document(id: &str) -> NamedNode {
+        iri(ID, &format!("doc/{}", slug(id)))
+    }
+    pub fn rule(id: &str) -> NamedNode {
+        iri(ID, &format!("rule/{}", slug(id)))
+    }
+}
+
+/// Collects triples; the set is sorted, so output order never depends on
+/// the order facts were added in.
+#[derive(Default)]
+pub struct GraphBuilder {
+    /// (subject, predicate, object in N-Triples form) → object.
+    triples: BTreeMap<(String, String, String), Term>,
+    /// Person node → the spellings of its name seen.
+    person_names: BTreeMap<NamedNode, BTreeSet<String>>,
+}
+
+impl GraphBuilder {
+    pub fn new() -> GraphBuilder {
+        GraphBuilder::default()
+    }
+
+    fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
+        let o: Term = o.into();
+        self.triples
+            .insert((s.as_str().to_string(), p.as_str().to_string(), o.to_string()), o);
+    }
+
+    fn a(&mut self, s: &NamedNode, class: NamedNode) {
+        self.add(s, iri(RDF, "type"), class);
+    }
+
+    /// Adds the municipalities and counties of the gazetteer.
+    pub fn add_municipalities(&mut self, rules: &Rules) {
+        for m in &rules.municipalities {
+            let node = ids::municipality(&m.code);
+            self.a(&node, iri(SG, "Municipality"));
+            self.a(&node, iri(ORG, "Organization"));
+            self.add(&node, iri(RDFS, "label"), lang(&m.name, "sv"));
+            self.add(&node, iri(SKOS, "altLabel"), lang(&format!("{} kommun", m.genitive()), "sv"));
+            self.add(&node, iri(SG, "municipalityCode"), lit(&m.code));
+            let county = ids::county(&m.county);
+            self.add(&node, iri(SG, "county"), county.clone());
+            self.a(&county, iri(SG, "County"));
+            self.add(&county, iri(RDFS, "label"), lang(&m.county, "sv"));
+        }
+    }
+
+    /// Adds a document node.
+    pub fn add_document(&mut self, doc: &Document, source: &str) {
+        let node = ids::document(&doc.id);
+        self.a(&node, iri(DCTYPE, "Text"));
+        self.a(&node, iri(PROV, "Entity"));
+        self.add(&node, iri(DCTERMS, "identifier"), lit(&doc.id));
+        self.add(&node, iri(DCTERMS, "source"), lit(source));
+        self.add(&node, iri(SG, "contentHash"), lit(&doc.hash));
+    }
+
+    fn person(&mut self, name: &str) -> NamedNode {
+        let node = ids::person(name);
+        self.a(&node, iri(FOAF, "Person"));
+        self.person_names.entry(node.clone()).or_default().insert(name.to_string());
+        node
+    }
+
+    fn org(&mut self, name: &str, kommun: &str, kind: &EntityKind, rules: &Rules) -> NamedNode {
+        let node = ids::org(name, kommun, kind);
+        if let EntityKind::Municipality = kind {
+            if !kommun.is_empty() {
+                self.add(&node, iri(SKOS, "altLabel"), lang(name, "sv"));
+                return node;
+            }
+        }
+        self.a(&node, iri(ORG, "Organization"));
+        self.add(&node, iri(RDFS, "label"), lit(name));
+        if let EntityKind::Organisation(t) = kind {
+            self.add(&node, iri(SG, "orgType"), lit(t));
+        }
+        if !kommun.is_empty() && rules.municipality_by_code(kommun).is_some() {
+            let m = ids::municipality(kommun);
+            self.add(&node, iri(SG, "inMunicipality"), m.clone());
+            self.add(&node, iri(ORG, "unitOf"), m.clone());
+            self.add(&m, iri(ORG, "hasUnit"), node.clone());
+        }
+        node
+    }
+
+    fn rule(&mut self, id: &str, rules: &Rules) -> NamedNode {
+        let node = ids::rule(id);
+        self.a(&node, iri(SG, "Rule"));
+        self.a(&node, iri(PROV, "Plan"));
+        self.add(&node, iri(SG, "ruleId"), lit(id));
+        let file = rules
+            .patterns
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| format!("extract/rules/{}", r.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()))
+            .unwrap_or_else(|| "extract/problems.toml".to_string());
+        self.add(&node, iri(DCTERMS, "source"), lit(&file));
+        node
+    }
+
+    /// Adds a fact: its statement and its provenance.
+    pub fn add_fact(&mut self, f: &Fact, rules: &Rules) {
+        let (s, p, o, membership): (NamedNode, NamedNode, NamedNode, Option<NamedNode>) = match f.relation {
+            Relation::Membership => {
+                let person = self.person(&f.subject);
+                let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
+                let m = iri(ID, &format!("membership/{}", short_hash(&[person.as_str(), &f.role, org.as_str()])));
+                self.a(&m, iri(ORG, "Membership"));
+                self.add(&m, iri(ORG, "member"), person.clone());
+                self.add(&m, iri(ORG, "organization"), org.clone());
+                if !f.role.is_empty() {
+                    let role = ids::role(&f.role);
+                    self.a(&role, iri(ORG, "Role"));
+                    self.add(&role, iri(SKOS, "prefLabel"), lang(&f.role, "sv"));
+                    self.add(&m, iri(ORG, "role"), role);
+                }
+                (person, iri(ORG, "memberOf"), org, Some(m))
+            }
+            Relation::Initiative => {
+                let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
+                let node = ids::initiative(&f.subject, &f.kommun);
+                self.a(&node, iri(SG, "Initiative"));
+                self.add(&node, iri(RDFS, "label"), lit(&f.subject));
+                self.add(&node, iri(SG, "runBy"), org.clone());
+                (node, iri(SG, "runBy"), org, None)
+            }
+            Relation::Addresses => {
+                let node = ids::initiative(&f.subject, &f.kommun);
+                self.a(&node, iri(SG, "Initiative"));
+                self.add(&node, iri(RDFS, "label"), lit(&f.subject));
+                let c = ids::concept(&f.object);
+                self.add(&node, iri(SG, "addresses"), c.clone());
+                (node, iri(SG, "addresses"), c, None)
+            }
+            Relation::Faces => {
+                let org = self.org(&f.subject, &f.kommun, &f.org_kind, rules);
+                let c = ids::concept(&f.object);
+                self.add(&org, iri(SG, "faces"), c.clone());
+                (org, iri(SG, "faces"), c, None)
+            }
+            Relation::Attended => {
+                let person = self.person(&f.subject);
+                let ev = ids::event(&f.object);
+                self.a(&ev, iri(SCHEMA, "Event"));
+                self.add(&ev, iri(RDFS, "label"), lit(&f.object));
+                self.add(&person, iri(SG, "attended"), ev.clone());
+                (person, iri(SG, "attended"), ev, None)
+            }
+        };
+        let start = f.start.to_string();
+        let end = f.end.to_string();
+        let h = short_hash(&[&f.doc, &start, &end, f.relation.as_str(), s.as_str(), p.as_str(), o.as_str(), &f.role, &f.rule]);
+        let fact = iri(ID, &format!("fact/{h}"));
+        for class in [iri(SG, "Fact"), iri(OA, "Annotation"), iri(PROV, "Entity")] {
+            self.a(&fact, class);
+        }
+        self.add(&fact, iri(SG, "relation"), lit(f.relation.as_str()));
+        self.add(&fact, iri(RDF, "subject"), s);
+        self.add(&fact, iri(RDF, "predicate"), p);
+        self.add(&fact, iri(RDF, "object"), o);
+        if let Some(m) = membership {
+            self.add(&fact, iri(SG, "membership"), m);
+        }
+        let rule = self.rule(&f.rule, rules);
+        self.add(&fact, iri(SG, "rule"), rule);
+        let doc = ids::document(&f.doc);
+        self.add(&fact, iri(PROV, "wasDerivedFrom"), doc.clone());
+        self.add(&fact, iri(SG, "evidence"), lit(&f.evidence));
+        let target = iri(ID, &format!("fact/{h}/target"));
+        let pos = iri(ID, &format!("fact/{h}/position"));
+        let quote = iri(ID, &format!("fact/{h}/quote"));
+        self.add(&fact, iri(OA, "hasTarget"), target.clone());
+        self.a(&target, iri(OA, "SpecificResource"));
+        self.add(&target, iri(OA, "hasSource"), doc);
+        self.add(&target, iri(OA, "hasSelector"), pos.clone());
+        self.add(&target, iri(OA, "hasSelector"), quote.clone());
+        self.a(&pos, iri(OA, "TextPositionSelector"));
+        self.add(&pos, iri(OA, "start"), typed(&start, "nonNegativeInteger"));
+        self.add(&pos, iri(OA, "end"), typed(&end, "nonNegativeInteger"));
+        self.a(&quote, iri(OA, "TextQuoteSelector"));
+        self.add(&quote, iri(OA, "exact"), lit(&f.evidence));
+    }
+
+    /// The triples, sorted by subject, then `rdf:type` first, then
+    /// predicate and object.
+    pub fn triples(mut self) -> Vec<Triple> {
+        // One name per person: the first spelling in sort order, so variants
+        // that normalise alike do not give a person two names.
+        for (node, names) in std::mem::take(&mut self.person_names) {
+            if let Some(name) = names.first() {
+                self.add(&node, iri(FOAF, "name"), lit(name));
+                self.add(&node, iri(RDFS, "label"), lit(name));
+            }
+        }
+        let ty = format!("{RDF}type");
+        let mut grouped: BTreeMap<&str, Vec<(&str, &str, &Term)>> = BTreeMap::new();
+        for ((s, p, key), o) in &self.triples {
+            grouped.entry(s).or_default().push((p, key, o));
+        }
+        let mut out = Vec::with_capacity(self.triples.len());
+        for (s, mut pos) in grouped {
+            pos.sort_by(|a, b| (a.0 != ty, a.0, a.1).cmp(&(b.0 != ty, b.0, b.1)));
+            for (p, _, o) in pos {
+                out.push(Triple::new(NamedNode::new_unchecked(s), NamedNode::new_unchecked(p), o.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// Writes triples as Turtle with the project's prefixes, in the given
+/// order (consecutive triples of a subject are grouped with `;`).
+pub fn to_turtle(triples: &[Triple]) -> anyhow::Result<String> {
+    let mut ser = RdfSerializer::from_format(RdfFormat::Turtle);
+    for (p, ns) in PREFIXES {
+        ser = ser.with_prefix(p, ns)?;
+    }
+    let mut w = ser.for_writer(Vec::new());
+    for t in triples {
+        w.serialize_triple(t)?;
+    }
+    Ok(String::from_utf8(w.finish()?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable_ascii() {
+        assert_eq!(slug("Sävsjö Kommun"), "savsjo-kommun");
+        assert_eq!(slug("  Anna-Lena  Öberg "), "anna-lena-oberg");
+        assert_eq!(slug("!!"), "x");
+    }
+
+    #[test]
+    fn name_variants_meet() {
+        let k = EntityKind::Municipality;
+        assert_eq!(ids::org("Sävsjö Kommun", "0684", &k), ids::org("Sävsjö kommun", "0684", &k));
+        let u = EntityKind::Organisation("förvaltning".into());
+        assert_eq!(
+            ids::org("Socialförvaltningen i Borås", "1490", &u),
+            ids::org("socialförvaltningen  i Borås", "1490", &u)
+        );
+        assert_eq!(ids::person("Anna Berg"), ids::person("anna  berg"));
+    }
+}

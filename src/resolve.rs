@@ -1,0 +1,298 @@
+//! Resolution of mentions to entities: person names, role lemmas,
+//! organisations and the municipality they belong to.
+//!
+//! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
+//! organisation's IRI is minted from, so that name variants meet.
+
+use regex::Regex;
+
+use crate::extract::compile;
+use crate::facts::EntityKind;
+use crate::rules::Rules;
+
+/// An organisation as resolved from a mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRef {
+    /// The name as written (`Socialförvaltningen i Borås`).
+    pub name: String,
+    /// SCB code of its municipality.
+    pub kommun: Option<String>,
+    pub kind: EntityKind,
+}
+
+/// Resolves mentions against the gazetteers of a [`Rules`].
+pub struct Resolver<'a> {
+    rules: &'a Rules,
+    muni: Regex,
+    known: Regex,
+    org_phrase: Regex,
+    capitalised: Regex,
+    boundary: Regex,
+    role_start: Regex,
+    person: Regex,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(rules: &'a Rules) -> Resolver<'a> {
+        let m = |k: &str| rules.macros.get(k).cloned().unwrap_or_default();
+        let mut heads: Vec<String> = rules
+            .org_heads
+            .iter()
+            .flat_map(|h| std::iter::once(h.head.clone()).chain(h.forms.iter().cloned()))
+            .map(|h| regex::escape(&h))
+            .collect();
+        heads.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        heads.dedup();
+        let org_phrase = format!(
+            r"(?i:(?:\b\p{{L}}+-\s+(?:och|eller)\s+)?\b\p{{L}}*(?:{}))\b(?:\s+(?:i|på|inom)\s+(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?))?",
+            heads.join("|"),
+            m("MUNI").replace("(?P<muni>", "(?:")
+        );
+        let boundary_words: Vec<String> = rules.clause_words.iter().map(|w| regex::escape(w)).collect();
+        Resolver {
+            rules,
+            muni: compile(&m("MUNI")),
+            known: compile(&m("KNOWNORG")),
+            org_phrase: compile(&org_phrase),
+            capitalised: compile(r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|för|och|i)){0,4}"),
+            boundary: compile(&format!(r"[,;:()]|\s–\s|\b(?:{})\b", boundary_words.join("|"))),
+            person: compile(&m("PERSON")),
+            role_start: compile(&format!(r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})", m("ROLE").replace("(?P<role>", "(?:"))),
+        }
+    }
+
+    /// The regex of the {PERSON} macro.
+    pub fn person_regex(&self) -> &Regex {
+        &self.person
+    }
+
+    /// Municipalities named in a text, in order, skipping names that are
+    /// part of a person's name (`Maria Berg`) and ambiguous names that need
+    /// a `kommun`/`stad` suffix.
+    pub fn municipalities_in(&self, text: &str) -> Vec<OrgRef> {
+        let mut out = Vec::new();
+        for m in self.muni.find_iter(text) {
+            let s = m.as_str();
+            let Some(mu) = self.rules.municipality(s) else { continue };
+            let bare = !s.contains(' ');
+            if bare && self.rules.ambiguous_municipalities.contains(&mu.name) {
+                continue;
+            }
+            // Preceded by a capitalised word: a surname or a longer name.
+            let before = text[..m.start()].trim_end();
+            let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+            if bare && m.start() > 0 && before.len() + 1 >= m.start() && prev_word.chars().next().is_some_and(|c| c.is_uppercase()) && !prev_word.ends_with(['.', ':']) {
+                continue;
+            }
+            // Followed by a capitalised word: "Berg Andersson", "Lund University".
+            let after = &text[m.end()..];
+            if bare && after.starts_with(' ') && after[1..].chars().next().is_some_and(|c| c.is_uppercase()) && !after[1..].starts_with("Stad") && !after[1..].starts_with("Kommun") {
+                continue;
+            }
+            let name = if bare { format!("{} kommun", mu.genitive()) } else { s.to_string() };
+            out.push(OrgRef {
+                name,
+                kommun: Some(mu.code.clone()),
+                kind: EntityKind::Municipality,
+            });
+        }
+        out
+    }
+
+    /// Cleans a matched person name: drops leading words that are not part
+    /// of a name ("Även Jonna Sundberg") and checks what is left. `strong`
+    /// accepts an unknown given name when the pattern itself is strong
+    /// evidence (name, comma, role).
+    pub fn clean_person(&self, raw: &str, strong: bool) -> Option<String> {
+        let mut words: Vec<&str> = raw.split_whitespace().collect();
+        while let Some(w) = words.first() {
+            if self.rules.not_names.contains(*w) || (!self.rules.is_given_name(w) && words.len() > 2 && self.rules.is_given_name(words[1])) {
+                words.remove(0);
+            } else {
+                break;
+            }
+        }
+        if words.len() < 2 || words.len() > 4 {
+            return None;
+        }
+        if words.iter().any(|w| self.rules.not_names.contains(*w) || self.rules.role_lemma(w).is_some()) {
+            return None;
+        }
+        let last = words[words.len() - 1];
+        if self.rules.municipality(last).is_some() && !self.rules.surnames.contains(last) && words.len() == 2 && !self.rules.is_given_name(words[0]) {
+            return None;
+        }
+        let known_first = self.rules.is_given_name(words[0]);
+        if !known_first && !(strong && self.rules.surnames.contains(last)) && !strong {
+            return None;
+        }
+        Some(words.join(" "))
+    }
+
+    /// Splits a role phrase ("socionom och socialsekreterare") into lemmas.
+    pub fn split_roles(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in text.split([',']).flat_map(|p| p.split(" och ")).flat_map(|p| p.split(" samt ")) {
+            if let Some(l) = self.rules.role_lemma(part) {
+                if !out.contains(&l) {
+                    out.push(l);
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolves an organisation phrase.
+    pub fn org(&self, phrase: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
+        let p = phrase.trim();
+        if p.is_empty() {
+            return None;
+        }
+        if let Some(k) = self.rules.known_org(p) {
+            return Some(OrgRef {
+                name: k.name.clone(),
+                kommun: k.kommun.clone(),
+                kind: EntityKind::Organisation(k.kind.clone()),
+            });
+        }
+        if let Some(mu) = self.rules.municipality(p) {
+            let name = if p.contains(' ') { p.to_string() } else { format!("{} kommun", mu.genitive()) };
+            return Some(OrgRef {
+                name,
+                kommun: Some(mu.code.clone()),
+                kind: EntityKind::Municipality,
+            });
+        }
+        self.org_in(p, ctx)
+    }
+
+    /// The first organisation named in a piece of text.
+    fn org_in(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
+        let muni = self.municipalities_in(seg).into_iter().next();
+        let ctx_kommun = ctx.and_then(|c| c.kommun.clone());
+        if let Some(m) = self.org_phrase.find(seg) {
+            let kind = self.head_kind(m.as_str());
+            return Some(OrgRef {
+                name: m.as_str().to_string(),
+                kommun: muni.map(|m| m.kommun).unwrap_or(ctx_kommun),
+                kind: EntityKind::Organisation(kind),
+            });
+        }
+        if let Some(k) = self.known.find(seg) {
+            if let Some(o) = self.rules.known_org(k.as_str()) {
+                return Some(OrgRef {
+                    name: o.name.clone(),
+                    kommun: o.kommun.clone(),
+                    kind: EntityKind::Organisation(o.kind.clone()),
+                });
+            }
+        }
+        if let Some(m) = muni {
+            return Some(m);
+        }
+        // A capitalised name at the start or after a preposition.
+        let t = seg.trim_start();
+        let t = ["på ", "vid ", "hos ", "inom ", "i ", "för ", "från "]
+            .iter()
+            .find_map(|p| t.strip_prefix(p))
+            .unwrap_or(t);
+        let c = self.capitalised.find(t).filter(|c| c.start() == 0)?;
+        let name = c.as_str().trim_end_matches([' ']).trim_end_matches(" och").trim_end_matches(" för").trim_end_matches(" i").to_string();
+        if self.clean_person(&name, false).is_some() || self.rules.not_names.contains(name.as_str()) {
+            return None;
+        }
+        Some(OrgRef {
+            name,
+            kommun: ctx_kommun,
+            kind: EntityKind::Organisation("organisation".to_string()),
+        })
+    }
+
+    fn head_kind(&self, phrase: &str) -> String {
+        let lower = phrase.to_lowercase();
+        let first = lower.split(" i ").next().unwrap_or(&lower).to_string();
+        self.rules
+            .org_heads
+            .iter()
+            .filter(|h| std::iter::once(&h.head).chain(&h.forms).any(|f| first.ends_with(&f.to_lowercase())))
+            .max_by_key(|h| h.head.len())
+            .map(|h| h.kind.clone())
+            .unwrap_or_else(|| "organisation".to_string())
+    }
+
+    /// Parses the text after a role: the organisation of that role, and
+    /// further roles with their organisations ("styrelseledamot i X och
+    /// socialsekreterare i Y").
+    pub fn tail(&self, tail: &str, ctx: Option<&OrgRef>) -> (Option<OrgRef>, Vec<(Vec<String>, Option<OrgRef>)>) {
+        let mut segments: Vec<(Vec<String>, &str)> = Vec::new();
+        let mut rest = tail;
+        let mut roles = Vec::new();
+        loop {
+            // Where does the next role start?
+            let mut cut = None;
+            let mut search = 0;
+            while let Some(pos) = rest[search..].find(" och ").map(|p| p + search) {
+                if let Some(m) = self.role_start.find(&rest[pos..]) {
+                    cut = Some((pos, pos + m.end()));
+                    break;
+                }
+                search = pos + 5;
+            }
+            match cut {
+                Some((a, b)) => {
+                    segments.push((std::mem::take(&mut roles), &rest[..a]));
+                    roles = self.split_roles(&rest[a..b].replacen(" och ", "", 1));
+                    rest = &rest[b..];
+                }
+                None => {
+                    segments.push((roles, rest));
+                    break;
+                }
+            }
+        }
+        let mut first = None;
+        let mut more = Vec::new();
+        for (k, (roles, seg)) in segments.into_iter().enumerate() {
+            let seg = match self.boundary.find(seg) {
+                Some(b) => &seg[..b.start()],
+                None => seg,
+            };
+            let org = self.org_in(seg, ctx);
+            if k == 0 {
+                first = org;
+            } else {
+                more.push((roles, org));
+            }
+        }
+        (first, more)
+    }
+
+    /// The first organisation or municipality named anywhere in a sentence.
+    pub fn first_org_in(&self, sentence: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
+        let phrase = self.org_phrase.find(sentence).map(|m| m.start());
+        let known = self.known.find(sentence).map(|m| m.start());
+        match (phrase, known) {
+            (Some(p), Some(k)) if k < p => self.org_in(&sentence[k..], ctx),
+            (Some(p), _) => self.org_in(&sentence[p..], ctx),
+            (None, Some(k)) => self.org_in(&sentence[k..], ctx),
+            (None, None) => self.municipalities_in(sentence).into_iter().next(),
+        }
+    }
+}
+
+/// The key an organisation's IRI is minted from: its municipality code and
+/// normalised name, so that `Sävsjö Kommun` and `Sävsjö kommun` meet, and a
+/// municipality is keyed by its code alone.
+pub fn org_key(org_name: &str, kommun: &str, kind: &EntityKind) -> String {
+    match kind {
+        EntityKind::Municipality => format!("kommun/{kommun}"),
+        _ => {
+            let n = crate::eval::norm(org_name);
+            if kommun.is_empty() {
+                n
+            } else {
+                format!("{kommun}/{n}")
+            }
+        }
+    }
+}

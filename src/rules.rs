@@ -1,0 +1,574 @@
+//! Rules and gazetteers: the data files under `extract/`, loaded and
+//! compiled once. Nothing here is hard-coded Swedish knowledge: it all comes
+//! from the files, so a user adds a role, an organisation or a pattern by
+//! editing them.
+//!
+//! The entry point is [`Rules::load`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use regex::Regex;
+use serde::Deserialize;
+
+/// A rule or gazetteer file that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// A file could not be read.
+    #[error("reading {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// A TOML file does not have the documented shape.
+    #[error("{}: {message}", file.display())]
+    Syntax { file: PathBuf, message: String },
+    /// A pattern does not compile after its macros were expanded.
+    #[error("{}: rule {rule_id}: {message}", file.display())]
+    Pattern {
+        file: PathBuf,
+        rule_id: String,
+        message: String,
+    },
+}
+
+/// One of the 290 municipalities.
+#[derive(Debug, Clone)]
+pub struct Municipality {
+    /// SCB code, four digits.
+    pub code: String,
+    /// Name as in SCB's list (`Borås`).
+    pub name: String,
+    /// County (`Västra Götalands län`).
+    pub county: String,
+}
+
+impl Municipality {
+    /// The organisation name: `Borås stad` for the cities that call
+    /// themselves so, otherwise `Borås kommun`; the genitive form for names
+    /// that take one (`Skinnskattebergs kommun`).
+    pub fn genitive(&self) -> String {
+        if self.name.ends_with(['s', 'x', 'z']) {
+            self.name.clone()
+        } else {
+            format!("{}s", self.name)
+        }
+    }
+}
+
+/// A known organisation (union, agency, university, company...).
+#[derive(Debug, Clone)]
+pub struct KnownOrg {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: String,
+    pub kommun: Option<String>,
+}
+
+/// An organisation head noun (`förvaltning`, `nämnd`...).
+#[derive(Debug, Clone)]
+pub struct OrgHead {
+    pub head: String,
+    pub forms: Vec<String>,
+    pub kind: String,
+    /// `top` for legal bodies, `unit` for their parts.
+    pub level: String,
+}
+
+/// A problem concept with the cue phrases that signal it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concept {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    pub scope: String,
+    /// Phrases that mention the problem; `*` at the end of a word matches
+    /// any continuation (`rekryter*`).
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// Phrases that state the problem on their own (`personalomsättning`,
+    /// `svårt att rekrytera`): no separate problem word is needed.
+    #[serde(default)]
+    pub strong: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    #[serde(default)]
+    pub counterexamples: Vec<Example>,
+}
+
+/// A sentence with the facts a rule must (or must not) produce from it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: String,
+    /// Facts as TSV rows without the `req` column:
+    /// `relation<TAB>subject<TAB>role<TAB>object<TAB>kommun`.
+    #[serde(default)]
+    pub facts: Vec<String>,
+}
+
+/// A pattern rule from `extract/rules/*.toml`.
+#[derive(Debug, Clone)]
+pub struct PatternRule {
+    pub id: String,
+    pub relation: String,
+    pub description: String,
+    pub regex: Regex,
+    /// Problem concept a rule assigns directly (addresses/faces rules).
+    pub concept: Option<String>,
+    pub examples: Vec<Example>,
+    pub counterexamples: Vec<Example>,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    relation: String,
+    #[serde(default)]
+    description: String,
+    pattern: String,
+    #[serde(default)]
+    concept: Option<String>,
+    #[serde(default)]
+    examples: Vec<Example>,
+    #[serde(default)]
+    counterexamples: Vec<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProblemFile {
+    /// Words that make a sentence talk about a problem or challenge.
+    problem_words: Vec<String>,
+    concept: Vec<Concept>,
+}
+
+/// Everything under `extract/`, loaded and compiled.
+#[derive(Debug)]
+pub struct Rules {
+    pub dir: PathBuf,
+    pub given_names: HashSet<String>,
+    pub surnames: HashSet<String>,
+    /// Capitalised words that are never part of a person's name.
+    pub not_names: HashSet<String>,
+    /// Lowercased role form → lemma.
+    pub role_forms: HashMap<String, String>,
+    /// (inflected suffix, lemma suffix, minimum prefix length), longest first.
+    pub role_suffixes: Vec<(String, String, usize)>,
+    pub municipalities: Vec<Municipality>,
+    /// Lowercased name variants → index into `municipalities`.
+    pub municipality_names: HashMap<String, usize>,
+    /// Municipality names that are also common words or surnames: they
+    /// count only with `kommun`/`stad` after them.
+    pub ambiguous_municipalities: HashSet<String>,
+    /// Words that end the organisation part of an apposition.
+    pub clause_words: Vec<String>,
+    pub known_orgs: Vec<KnownOrg>,
+    pub org_heads: Vec<OrgHead>,
+    pub concepts: Vec<Concept>,
+    pub problem_words: Regex,
+    /// One regex per concept over its cues, and one over its strong cues.
+    pub cue_regexes: Vec<(usize, Regex, Option<Regex>)>,
+    pub patterns: Vec<PatternRule>,
+    /// Expanded macro texts, for documentation and tests.
+    pub macros: BTreeMap<String, String>,
+}
+
+fn read(path: &Path) -> Result<String, RuleError> {
+    fs::read_to_string(path).map_err(|source| RuleError::Io {
+        file: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Rows of a TSV gazetteer: `#` comments and blank lines skipped.
+fn tsv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+fn split_alts(s: &str) -> impl Iterator<Item = &str> {
+    s.split('|').map(str::trim).filter(|a| !a.is_empty())
+}
+
+/// Turns a cue phrase into a regex fragment: words separated by
+/// whitespace, `*` at a word's end matching any letters.
+pub fn cue_to_regex(cue: &str) -> String {
+    let words: Vec<String> = cue
+        .split_whitespace()
+        .map(|w| {
+            if let Some(stem) = w.strip_suffix('*') {
+                format!(r"{}[\p{{L}}-]*", regex::escape(stem))
+            } else {
+                regex::escape(w)
+            }
+        })
+        .collect();
+    format!(r"\b{}\b", words.join(r"\s+"))
+}
+
+fn alternation<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+    let mut v: Vec<&String> = items.into_iter().collect();
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    v.dedup();
+    v.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+}
+
+impl Rules {
+    /// Loads and compiles every file under `dir` (normally `extract/`).
+    pub fn load(dir: &Path) -> Result<Rules, RuleError> {
+        let g = dir.join("gazetteers");
+        let mut given_names = HashSet::new();
+        for row in tsv_rows(&read(&g.join("fornamn.tsv"))?) {
+            given_names.insert(row[0].to_string());
+        }
+        let mut surnames = HashSet::new();
+        for row in tsv_rows(&read(&g.join("efternamn.tsv"))?) {
+            surnames.insert(row[0].to_string());
+        }
+        let mut not_names = HashSet::new();
+        for row in tsv_rows(&read(&g.join("inte_namn.tsv"))?) {
+            not_names.insert(row[0].to_string());
+        }
+        let mut role_forms = HashMap::new();
+        for row in tsv_rows(&read(&g.join("roller.tsv"))?) {
+            let lemma = row[0].to_lowercase();
+            role_forms.insert(lemma.clone(), lemma.clone());
+            if let Some(forms) = row.get(1) {
+                for f in split_alts(forms) {
+                    role_forms.entry(f.to_lowercase()).or_insert_with(|| lemma.clone());
+                }
+            }
+        }
+        let mut role_suffixes = Vec::new();
+        for row in tsv_rows(&read(&g.join("rollsuffix.tsv"))?) {
+            let lemma = row[0].to_lowercase();
+            let min: usize = row.get(2).and_then(|m| m.parse().ok()).unwrap_or(3);
+            role_suffixes.push((lemma.clone(), lemma.clone(), min));
+            if let Some(forms) = row.get(1) {
+                for f in split_alts(forms) {
+                    role_suffixes.push((f.to_lowercase(), lemma.clone(), min));
+                }
+            }
+        }
+        role_suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        role_suffixes.dedup();
+
+        let mut municipalities = Vec::new();
+        for row in tsv_rows(&read(&g.join("kommuner.tsv"))?) {
+            if row.len() < 3 || row[0] == "kod" {
+                continue;
+            }
+            municipalities.push(Municipality {
+                code: row[0].to_string(),
+                name: row[1].to_string(),
+                county: row[2].to_string(),
+            });
+        }
+        let mut municipality_names = HashMap::new();
+        for (i, m) in municipalities.iter().enumerate() {
+            let genitive = m.genitive();
+            for v in [
+                m.name.clone(),
+                format!("{genitive} kommun"),
+                format!("{genitive} stad"),
+                format!("{} kommun", m.name),
+                format!("{} stad", m.name),
+                format!("{genitive}kommun"),
+            ] {
+                municipality_names.insert(v.to_lowercase(), i);
+            }
+        }
+        let alias_path = g.join("kommun_alias.tsv");
+        for row in tsv_rows(&read(&alias_path)?) {
+            if row.len() < 2 {
+                continue;
+            }
+            if let Some(i) = municipalities.iter().position(|m| m.code == row[1]) {
+                municipality_names.insert(row[0].to_lowercase(), i);
+            }
+        }
+
+        let ambiguous_municipalities = tsv_rows(&read(&g.join("kommun_tvetydiga.tsv"))?)
+            .map(|r| r[0].to_string())
+            .collect();
+        let clause_words = tsv_rows(&read(&g.join("satsgranser.tsv"))?)
+            .map(|r| r[0].to_string())
+            .collect();
+        let mut known_orgs = Vec::new();
+        for row in tsv_rows(&read(&g.join("organisationer.tsv"))?) {
+            known_orgs.push(KnownOrg {
+                name: row[0].to_string(),
+                aliases: row.get(1).map(|a| split_alts(a).map(String::from).collect()).unwrap_or_default(),
+                kind: row.get(2).unwrap_or(&"").to_string(),
+                kommun: row.get(3).filter(|k| !k.is_empty()).map(|k| k.to_string()),
+            });
+        }
+        let mut org_heads = Vec::new();
+        for row in tsv_rows(&read(&g.join("orgtyper.tsv"))?) {
+            org_heads.push(OrgHead {
+                head: row[0].to_string(),
+                forms: row.get(1).map(|a| split_alts(a).map(String::from).collect()).unwrap_or_default(),
+                kind: row.get(2).unwrap_or(&"").to_string(),
+                level: row.get(3).unwrap_or(&"unit").to_string(),
+            });
+        }
+
+        let problems_path = dir.join("problems.toml");
+        let pf: ProblemFile = toml::from_str(&read(&problems_path)?).map_err(|e| RuleError::Syntax {
+            file: problems_path.clone(),
+            message: e.to_string(),
+        })?;
+        let compile = |file: &Path, id: &str, pat: &str| {
+            Regex::new(pat).map_err(|e| RuleError::Pattern {
+                file: file.to_path_buf(),
+                rule_id: id.to_string(),
+                message: e.to_string(),
+            })
+        };
+        let problem_words = compile(
+            &problems_path,
+            "problem_words",
+            &format!(
+                "(?i){}",
+                pf.problem_words.iter().map(|c| cue_to_regex(c)).collect::<Vec<_>>().join("|")
+            ),
+        )?;
+        let mut cue_regexes = Vec::new();
+        for (i, c) in pf.concept.iter().enumerate() {
+            let all: Vec<String> = c.cues.iter().chain(&c.strong).map(|s| cue_to_regex(s)).collect();
+            if all.is_empty() {
+                continue;
+            }
+            let re = compile(&problems_path, &c.id, &format!("(?i){}", all.join("|")))?;
+            let strong = if c.strong.is_empty() {
+                None
+            } else {
+                let s: Vec<String> = c.strong.iter().map(|s| cue_to_regex(s)).collect();
+                Some(compile(&problems_path, &c.id, &format!("(?i){}", s.join("|")))?)
+            };
+            cue_regexes.push((i, re, strong));
+        }
+
+        let mut rules = Rules {
+            dir: dir.to_path_buf(),
+            given_names,
+            surnames,
+            not_names,
+            role_forms,
+            role_suffixes,
+            municipalities,
+            municipality_names,
+            ambiguous_municipalities,
+            clause_words,
+            known_orgs,
+            org_heads,
+            concepts: pf.concept,
+            problem_words,
+            cue_regexes,
+            patterns: Vec::new(),
+            macros: BTreeMap::new(),
+        };
+        rules.macros = rules.build_macros();
+
+        let mut files: Vec<PathBuf> = fs::read_dir(dir.join("rules"))
+            .map_err(|source| RuleError::Io {
+                file: dir.join("rules"),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        let mut seen = HashSet::new();
+        for file in files {
+            let rf: RuleFile = toml::from_str(&read(&file)?).map_err(|e| RuleError::Syntax {
+                file: file.clone(),
+                message: e.to_string(),
+            })?;
+            for r in rf.rule {
+                if !seen.insert(r.id.clone()) {
+                    return Err(RuleError::Syntax {
+                        file: file.clone(),
+                        message: format!("rule id {} is used twice", r.id),
+                    });
+                }
+                let expanded = rules.expand(&r.pattern).map_err(|m| RuleError::Pattern {
+                    file: file.clone(),
+                    rule_id: r.id.clone(),
+                    message: m,
+                })?;
+                let regex = compile(&file, &r.id, &expanded)?;
+                rules.patterns.push(PatternRule {
+                    id: r.id,
+                    relation: r.relation,
+                    description: r.description,
+                    regex,
+                    concept: r.concept,
+                    examples: r.examples,
+                    counterexamples: r.counterexamples,
+                    file: file.clone(),
+                });
+            }
+        }
+        Ok(rules)
+    }
+
+    /// Loads the rules shipped with the crate (`extract/` at the crate root).
+    pub fn load_default() -> Result<Rules> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("extract");
+        Rules::load(&dir).with_context(|| format!("loading rules from {}", dir.display()))
+    }
+
+    /// The macros usable in patterns, as regex text.
+    fn build_macros(&self) -> BTreeMap<String, String> {
+        let name = r"\p{Lu}[\p{Ll}']+(?:-\p{Lu}[\p{Ll}']+)?";
+        let particle = r"(?:(?:von|af|de|van|der|la)\s+)?";
+        let mut m = BTreeMap::new();
+        m.insert(
+            "PERSON".to_string(),
+            format!(r"(?P<person>{name}(?:[ \t]*\n?[ \t]*{particle}{name}){{1,2}})"),
+        );
+        m.insert("FIRSTNAME".to_string(), format!(r"(?P<first>{name})"));
+        m.insert(
+            "PRONOUN".to_string(),
+            r"(?P<pronoun>[Hh]on|[Hh]an)".to_string(),
+        );
+        let forms: Vec<&String> = self.role_forms.keys().collect();
+        let suffixes: Vec<&String> = self.role_suffixes.iter().map(|s| &s.0).collect();
+        let role_word = format!(
+            r"(?:(?:{})|[\p{{Ll}}\p{{Lu}}][\p{{Ll}}-]{{2,}}(?:{}))",
+            alternation(forms),
+            alternation(suffixes)
+        );
+        let modifier = r"(?:(?:biträdande|bitr\.|vice|tillförordnad|t\.f\.|tf|1:e|förste|första|ny|nya|nyblivne?|nyanställd|tidigare|före detta|f\.d\.|blivande)\s+)?";
+        let role = format!(r"{modifier}{role_word}\b");
+        m.insert("ROLE".to_string(), format!(r"(?P<role>{role})"));
+        m.insert(
+            "ROLES".to_string(),
+            format!(r"(?P<roles>{role}(?:(?:,\s*|\s+och\s+|\s+samt\s+){role})*)"),
+        );
+        let munis: Vec<String> = self.municipality_names.keys().cloned().collect();
+        let muni_forms: Vec<String> = self
+            .municipalities
+            .iter()
+            .flat_map(|mu| {
+                let genitive = mu.genitive();
+                [
+                    mu.name.clone(),
+                    format!("{genitive} kommun"),
+                    format!("{genitive} stad"),
+                    format!("{genitive} Kommun"),
+                    format!("{genitive} Stad"),
+                ]
+            })
+            .chain(munis.into_iter().filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase())).take(0))
+            .collect();
+        m.insert(
+            "MUNI".to_string(),
+            format!(r"(?P<muni>\b(?:{})\b)", alternation(muni_forms.iter())),
+        );
+        m.insert("TAIL".to_string(), r"(?P<tail>[^.!?;:\n]*(?:\n[^.!?;:\n]*)?)".to_string());
+        m.insert(
+            "EVENT".to_string(),
+            r"(?P<event>\p{Lu}[\p{L}-]*(?:dagarna|dagen|konferensen|mässan|veckan|forumet|kongressen|festivalen|seminariet)(?:\s+(?:19|20)\d\d)?|(?:Almedalen|Järvaveckan|MR-dagarna)(?:\s+(?:19|20)\d\d)?)".to_string(),
+        );
+        m.insert(
+            "INITIATIVE".to_string(),
+            r"(?P<initiative>[\p{L}\d-]*[\p{L}\d]-(?:planen|projektet|modellen|utredningen|delegationen|satsningen|programmet|metoden|reformen|teamet|nätverket|initiativet|kommissionen)|\p{Lu}[\p{Ll}]+(?:delegationen|utredningen|kommissionen|modellen|projektet|satsningen|programmet|resan|lyftet))\b".to_string(),
+        );
+        let known: Vec<String> = self
+            .known_orgs
+            .iter()
+            .flat_map(|o| std::iter::once(o.name.clone()).chain(o.aliases.iter().cloned()))
+            .collect();
+        m.insert("KNOWNORG".to_string(), format!(r"(?P<known>\b(?:{})\b)", alternation(known.iter())));
+        m
+    }
+
+    /// Replaces `{NAME}` macros in a pattern. Unknown macros are an error.
+    fn expand(&self, pattern: &str) -> Result<String, String> {
+        let macro_re = Regex::new(r"\{([A-Z]+)\}").map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        let mut last = 0;
+        for c in macro_re.captures_iter(pattern) {
+            let (Some(whole), Some(name)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            out.push_str(&pattern[last..whole.start()]);
+            match self.macros.get(name.as_str()) {
+                Some(m) => out.push_str(m),
+                None => return Err(format!("unknown macro {{{}}}", name.as_str())),
+            }
+            last = whole.end();
+        }
+        out.push_str(&pattern[last..]);
+        Ok(out)
+    }
+
+    /// Lemma of a role word or phrase (`socialchefen` → `socialchef`,
+    /// `IFO-chefer` → `ifo-chef`), or `None` when it is not a role.
+    pub fn role_lemma(&self, word: &str) -> Option<String> {
+        let w = word.trim().to_lowercase();
+        if let Some(l) = self.role_forms.get(&w) {
+            return Some(l.clone());
+        }
+        // Modifiers kept in the lemma: "biträdande enhetschef", "vice ordförande".
+        for m in ["biträdande ", "vice "] {
+            if let Some(rest) = w.strip_prefix(m) {
+                return self.role_lemma(rest).map(|l| format!("{m}{l}"));
+            }
+        }
+        for m in ["bitr. ", "tillförordnad ", "t.f. ", "tf ", "1:e ", "förste ", "första ", "ny ", "nya ", "nyblivne ", "nybliven ", "nyanställd ", "tidigare ", "före detta ", "f.d. ", "blivande "] {
+            if let Some(rest) = w.strip_prefix(m) {
+                return self.role_lemma(rest);
+            }
+        }
+        for (suffix, lemma, min) in &self.role_suffixes {
+            if let Some(prefix) = w.strip_suffix(suffix.as_str()) {
+                if prefix.chars().count() >= *min && prefix.chars().all(|c| c.is_alphabetic() || c == '-') {
+                    return Some(format!("{prefix}{lemma}"));
+                }
+            }
+        }
+        None
+    }
+
+    /// The municipality a name refers to (`Göteborgs stad`, `Sävsjö Kommun`, `Borås`).
+    pub fn municipality(&self, name: &str) -> Option<&Municipality> {
+        self.municipality_names
+            .get(&name.trim().to_lowercase())
+            .map(|&i| &self.municipalities[i])
+    }
+
+    /// The municipality with an SCB code.
+    pub fn municipality_by_code(&self, code: &str) -> Option<&Municipality> {
+        self.municipalities.iter().find(|m| m.code == code)
+    }
+
+    /// The known organisation a name or alias refers to.
+    pub fn known_org(&self, name: &str) -> Option<&KnownOrg> {
+        self.known_orgs
+            .iter()
+            .find(|o| o.name == name || o.aliases.iter().any(|a| a == name))
+    }
+
+    /// Is this a plausible given name?
+    pub fn is_given_name(&self, w: &str) -> bool {
+        self.given_names.contains(w) || w.split('-').all(|p| self.given_names.contains(p))
+    }
+}

@@ -1,0 +1,534 @@
+//! Text handling: normalisation of web and PDF-extracted text, sentence and
+//! section structure, with every normalised byte mapped back to a Unicode
+//! code point offset in the original file.
+//!
+//! The entry point is [`Text::new`]; extraction works on [`Text::sentences`].
+
+use std::collections::HashSet;
+
+use unicode_normalization::char::{canonical_combining_class, compose};
+
+/// A document's text after normalisation, with offsets into the original.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// The normalised text: soft hyphens removed, line-break hyphenation
+    /// joined, quotes and dashes unified, NFC, `\r\n` as `\n`.
+    pub norm: String,
+    /// For each byte of `norm` (plus one past the end): the code point offset
+    /// in the original text that produced it.
+    map: Vec<u32>,
+    /// Sentences in document order.
+    pub sentences: Vec<Sentence>,
+}
+
+/// A sentence (or a heading, caption or other line-like unit) of a [`Text`].
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Byte range in [`Text::norm`].
+    pub start: usize,
+    pub end: usize,
+    /// Index of the section (article) the sentence belongs to.
+    pub section: usize,
+    /// Index of the paragraph (block of lines without a blank line).
+    pub paragraph: usize,
+    /// What kind of unit this is.
+    pub kind: SentenceKind,
+    /// Interview speaker label that opened this sentence's paragraph
+    /// (`Karita: ...`), as written.
+    pub speaker: Option<String>,
+}
+
+/// The structural role of a [`Sentence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentenceKind {
+    /// Running text.
+    Body,
+    /// A short line on its own: a title or subheading.
+    Heading,
+    /// A photo caption (contains `Foto:`).
+    Caption,
+    /// A byline (`TEXT X`, `Text: X`) or contact block line (address,
+    /// phone, web address).
+    Meta,
+}
+
+impl Text {
+    /// Normalises `original` and splits it into sentences and sections.
+    pub fn new(original: &str) -> Text {
+        let (norm, map) = normalise(original);
+        let sentences = split(&norm);
+        Text {
+            norm,
+            map,
+            sentences,
+        }
+    }
+
+    /// The normalised text of a sentence.
+    pub fn sentence_text(&self, s: &Sentence) -> &str {
+        &self.norm[s.start..s.end]
+    }
+
+    /// Code point range in the original text for a byte range of `norm`.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let last = self.map.len() - 1;
+        let s = self.map[start.min(last)] as usize;
+        // The end is exclusive: take the code point after the last byte.
+        let e = if end == 0 {
+            s
+        } else {
+            self.map[(end - 1).min(last)] as usize + 1
+        };
+        (s, e.max(s))
+    }
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2013}' | '\u{2014}' | '\u{2012}' | '\u{2212}')
+}
+
+/// Applies the character-level normalisations and joins line-break
+/// hyphenation. Returns the normalised text and the byte → code point map.
+fn normalise(original: &str) -> (String, Vec<u32>) {
+    let chars: Vec<char> = original.chars().collect();
+    // Words written with a hyphen inside a line anywhere in the document
+    // ("Anna-Lena", "LSS-handläggare"): a line-break hyphen between the same
+    // halves is kept rather than joined.
+    let hyphenated = hyphenated_words(original);
+    let mut out = String::with_capacity(original.len());
+    let mut map: Vec<u32> = Vec::with_capacity(original.len() + 1);
+    let push = |out: &mut String, map: &mut Vec<u32>, c: char, at: usize| {
+        let before = out.len();
+        out.push(c);
+        for _ in before..out.len() {
+            map.push(at as u32);
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
+            '\r' => {
+                if chars.get(i + 1) != Some(&'\n') {
+                    push(&mut out, &mut map, '\n', i);
+                }
+            }
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\t' => {
+                push(&mut out, &mut map, ' ', i)
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => {
+                push(&mut out, &mut map, '"', i)
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => push(&mut out, &mut map, '\'', i),
+            '\u{2010}' | '\u{2011}' => push(&mut out, &mut map, '-', i),
+            c if is_dash(c) => push(&mut out, &mut map, '\u{2013}', i),
+            '-' => {
+                if let Some((skip, keep)) = line_break_hyphen(&chars, i, &hyphenated) {
+                    if keep {
+                        push(&mut out, &mut map, '-', i);
+                    }
+                    i += skip;
+                    continue;
+                }
+                push(&mut out, &mut map, '-', i);
+            }
+            c if canonical_combining_class(c) != 0 => {
+                // NFC: compose with the previous character where possible.
+                let composed = out
+                    .chars()
+                    .next_back()
+                    .and_then(|prev| compose(prev, c).map(|k| (prev, k)));
+                match composed {
+                    Some((prev, k)) => {
+                        let at = map[out.len() - prev.len_utf8()];
+                        for _ in 0..prev.len_utf8() {
+                            map.pop();
+                        }
+                        out.pop();
+                        push(&mut out, &mut map, k, at as usize);
+                    }
+                    None => push(&mut out, &mut map, c, i),
+                }
+            }
+            c => push(&mut out, &mut map, c, i),
+        }
+        i += 1;
+    }
+    map.push(chars.len() as u32);
+    (out, map)
+}
+
+/// Lowercased words that contain an inner hyphen on one line.
+fn hyphenated_words(text: &str) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for word in text.split(|c: char| c.is_whitespace() || ",.;:!?()\"”".contains(c)) {
+        let w = word.trim_matches('-');
+        if w.contains('-') && w.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            set.insert(w.to_lowercase());
+        }
+    }
+    set
+}
+
+/// At a `-` at `i`: if it ends a line and the word continues on the next
+/// line (possibly after a blank line and leading spaces, as PDF columns
+/// leave it), returns how many chars to skip (the hyphen and the break) and
+/// whether to keep the hyphen.
+fn line_break_hyphen(chars: &[char], i: usize, hyphenated: &HashSet<String>) -> Option<(usize, bool)> {
+    // The hyphen must follow a letter ("barn- och" has a space after it).
+    let prev = *chars.get(i.checked_sub(1)?)?;
+    if !prev.is_alphabetic() {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < chars.len() && chars[j] == ' ' {
+        j += 1;
+    }
+    if chars.get(j) != Some(&'\n') {
+        return None;
+    }
+    let mut newlines = 0;
+    while j < chars.len() && (chars[j] == '\n' || chars[j] == ' ' || chars[j] == '\r') {
+        if chars[j] == '\n' {
+            newlines += 1;
+        }
+        j += 1;
+    }
+    if newlines > 2 {
+        return None;
+    }
+    let next = *chars.get(j)?;
+    if !next.is_alphabetic() {
+        return None;
+    }
+    // The word before the hyphen and after the break.
+    let mut a = i;
+    while a > 0 && (chars[a - 1].is_alphanumeric() || chars[a - 1] == '-') {
+        a -= 1;
+    }
+    let mut b = j;
+    while b < chars.len() && chars[b].is_alphanumeric() {
+        b += 1;
+    }
+    let left: String = chars[a..i].iter().collect();
+    let right: String = chars[j..b].iter().collect();
+    let next_word = right.to_lowercase();
+    // "barn-\noch ungdomsvård": a suspended compound before a conjunction.
+    if matches!(next_word.as_str(), "och" | "eller" | "samt" | "resp" | "till") {
+        return None;
+    }
+    let keep = next.is_uppercase()
+        || left.chars().filter(|c| c.is_uppercase()).count() >= 2
+        || left.chars().any(|c| c.is_ascii_digit())
+        || hyphenated.contains(&format!("{}-{}", left, right).to_lowercase());
+    Some((j - i, keep))
+}
+
+/// Splits normalised text into sentences, paragraphs and sections.
+fn split(norm: &str) -> Vec<Sentence> {
+    let lines = lines_with_offsets(norm);
+    let wrapped = is_wrapped(&lines);
+    let mut out = Vec::new();
+    let mut section = 0usize;
+    let mut paragraph = 0usize;
+    let mut blank_run = 0usize;
+    // Current sentence being accumulated: start byte.
+    let mut cur: Option<usize> = None;
+    let mut cur_speaker: Option<String> = None;
+    let mut prev_line_end: Option<(usize, &str)> = None;
+
+    let flush = |out: &mut Vec<Sentence>,
+                     start: usize,
+                     end: usize,
+                     section: usize,
+                     paragraph: usize,
+                     speaker: &Option<String>| {
+        let s = &norm[start..end];
+        let trimmed_start = start + (s.len() - s.trim_start().len());
+        let trimmed_end = end - (s.len() - s.trim_end().len());
+        if trimmed_end > trimmed_start {
+            let t = &norm[trimmed_start..trimmed_end];
+            out.push(Sentence {
+                start: trimmed_start,
+                end: trimmed_end,
+                section,
+                paragraph,
+                kind: classify(t),
+                speaker: speaker.clone(),
+            });
+        }
+    };
+
+    for &(ls, le) in &lines {
+        let line = &norm[ls..le];
+        if line.trim().is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        // Does this line continue the sentence of the previous line?
+        let continues = match prev_line_end {
+            Some((_, prev)) if cur.is_some() => {
+                let prev_t = prev.trim_end();
+                let first = line.trim_start().chars().next().unwrap_or(' ');
+                let ends_sentence = prev_t.ends_with(['.', '!', '?', ':', '"']);
+                if blank_run > 1 || ends_sentence || first == '–' || first == '•' {
+                    false
+                } else if blank_run == 1 {
+                    // PDF columns leave a blank line inside a sentence.
+                    wrapped && first.is_lowercase() && prev_t.ends_with(|c: char| c.is_alphabetic() || c == ',')
+                } else if wrapped {
+                    !is_heading_like(prev_t) || first.is_lowercase()
+                } else {
+                    first.is_lowercase() && !is_heading_like(prev_t)
+                }
+            }
+            _ => false,
+        };
+        if !continues {
+            if let Some(start) = cur.take() {
+                let end = prev_line_end.map(|(e, _)| e).unwrap_or(start);
+                flush(&mut out, start, end, section, paragraph, &cur_speaker);
+            }
+            if blank_run > 0 || prev_line_end.is_none() {
+                paragraph += 1;
+                cur_speaker = None;
+            }
+            // Two or more blank lines before a heading-like line open a new
+            // section (article); so does a heading after a blank line when
+            // the document separates articles that way.
+            if !out.is_empty() && blank_run >= 2 && is_heading_like(line.trim()) {
+                section += 1;
+            }
+            if let Some(sp) = speaker_label(line) {
+                cur_speaker = Some(sp.to_string());
+            }
+        }
+        blank_run = 0;
+        // Split the line into sentences at terminal punctuation.
+        let mut start = if continues { cur.take().unwrap_or(ls) } else { ls };
+        let bytes = line.as_bytes();
+        let mut k = 0;
+        while k < bytes.len() {
+            let b = bytes[k];
+            if (b == b'.' || b == b'!' || b == b'?') && is_sentence_end(line, k) {
+                let end = ls + k + 1;
+                flush(&mut out, start, end, section, paragraph, &cur_speaker);
+                start = end;
+            }
+            k += 1;
+        }
+        if start < le && !norm[start..le].trim().is_empty() {
+            cur = Some(start);
+        }
+        prev_line_end = Some((le, line));
+    }
+    if let (Some(start), Some((end, _))) = (cur, prev_line_end) {
+        flush(&mut out, start, end, section, paragraph, &cur_speaker);
+    }
+    out
+}
+
+fn lines_with_offsets(norm: &str) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut start = 0;
+    for (i, b) in norm.bytes().enumerate() {
+        if b == b'\n' {
+            v.push((start, i));
+            start = i + 1;
+        }
+    }
+    if start < norm.len() {
+        v.push((start, norm.len()));
+    }
+    v
+}
+
+/// PDF-extracted text wraps running text at a fixed width: most non-empty
+/// lines are of moderate length and do not end a sentence.
+fn is_wrapped(lines: &[(usize, usize)]) -> bool {
+    let mut total = 0usize;
+    let mut wrapped = 0usize;
+    for &(a, b) in lines {
+        let n = b - a;
+        if n == 0 {
+            continue;
+        }
+        total += 1;
+        if (25..=90).contains(&n) {
+            wrapped += 1;
+        }
+    }
+    total >= 20 && wrapped * 10 >= total * 6
+}
+
+fn is_heading_like(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && t.chars().count() <= 70
+        && !t.ends_with(['.', ',', ';', ':', '-'])
+        && t.chars().next().is_some_and(|c| c.is_uppercase() || c == '"' || c.is_ascii_digit())
+}
+
+/// Is the `.`/`!`/`?` at byte `k` of `line` the end of a sentence?
+fn is_sentence_end(line: &str, k: usize) -> bool {
+    let rest = &line[k + 1..];
+    let Some(next) = rest.chars().next() else {
+        return true;
+    };
+    if next != ' ' && next != '"' {
+        return false;
+    }
+    let after = rest.trim_start_matches([' ', '"']);
+    let Some(first) = after.chars().next() else {
+        return true;
+    };
+    if !(first.is_uppercase() || first == '–' || first.is_ascii_digit()) {
+        return false;
+    }
+    // Abbreviations: "t.ex. Anna", "bl.a. Socialstyrelsen", initials "A. Berg".
+    let before = &line[..k];
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let lw = word.to_lowercase();
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return false;
+    }
+    !matches!(
+        lw.as_str(),
+        "t.ex" | "bl.a" | "m.m" | "d.v.s" | "dvs" | "s.k" | "ca" | "jfr" | "resp" | "nr" | "kl" | "tel" | "t.o.m" | "fr.o.m" | "p.g.a" | "o.s.v" | "osv" | "etc" | "m.fl" | "e.d" | "ev" | "f.d" | "fd" | "st" | "dr" | "prof"
+    )
+}
+
+fn classify(t: &str) -> SentenceKind {
+    if t.contains("Foto:") || t.contains("FOTO:") || t.starts_with("Foto ") || t.starts_with("FOTO ") {
+        return SentenceKind::Caption;
+    }
+    let lower = t.to_lowercase();
+    if t.starts_with("TEXT ") || lower.starts_with("text:") || lower.starts_with("www.") || lower.starts_with("tel") && t.chars().any(|c| c.is_ascii_digit()) || lower.starts_with("e-post") || lower.contains('@') && !t.contains(' ') {
+        return SentenceKind::Meta;
+    }
+    if !t.ends_with(['.', '!', '?', '"']) && t.chars().count() <= 70 {
+        return SentenceKind::Heading;
+    }
+    SentenceKind::Body
+}
+
+/// `Karita: Jag ser...` → `Karita`. A label is one or two capitalised
+/// words followed by a colon at the start of a line.
+pub fn speaker_label(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let colon = t.find(':')?;
+    let label = &t[..colon];
+    let rest = t[colon + 1..].trim_start();
+    if rest.is_empty() || label.is_empty() || label.chars().count() > 30 {
+        return None;
+    }
+    let words: Vec<&str> = label.split(' ').collect();
+    if words.len() > 2 {
+        return None;
+    }
+    let ok = words.iter().all(|w| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(|c| c.is_uppercase()) && cs.all(|c| c.is_lowercase() || c == '-')
+    });
+    // "Foto: X", "Text: X" are not speakers.
+    if !ok || matches!(label, "Foto" | "Text" | "Källa" | "Bild" | "Tel" | "Fråga" | "Svar" | "Läs" | "Fakta") {
+        return None;
+    }
+    Some(label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        Text::new(s).norm
+    }
+
+    #[test]
+    fn joins_line_break_hyphenation() {
+        assert_eq!(norm("Akademiker-\nförbundet SSR"), "Akademikerförbundet SSR");
+        assert_eq!(norm("rimlig ar-\nbetsbelastning"), "rimlig arbetsbelastning");
+        // A blank line from a PDF column break between the halves.
+        assert_eq!(norm("arbetskam-\n\nrater"), "arbetskamrater");
+    }
+
+    #[test]
+    fn keeps_real_hyphens() {
+        assert_eq!(norm("Anna-Lena Berg"), "Anna-Lena Berg");
+        assert_eq!(norm("Eva Saapunki-\nBjörk"), "Eva Saapunki-Björk");
+        assert_eq!(norm("barn- och ungdomsvård"), "barn- och ungdomsvård");
+        assert_eq!(norm("LSS-\nhandläggare"), "LSS-handläggare");
+        // The document writes the word with a hyphen elsewhere.
+        assert_eq!(
+            norm("Vi har en vuxen-enhet. Vi har en vuxen-\nenhet till."),
+            "Vi har en vuxen-enhet. Vi har en vuxen-enhet till."
+        );
+    }
+
+    #[test]
+    fn soft_hyphens_quotes_dashes_nfc() {
+        assert_eq!(norm("social\u{00AD}sekreterare"), "socialsekreterare");
+        assert_eq!(norm("\u{201D}ja\u{201D} \u{2014} nej"), "\"ja\" \u{2013} nej");
+        assert_eq!(norm("Sa\u{0308}vsjo\u{0308}"), "Sävsjö");
+        assert_eq!(norm("a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn offsets_point_into_original() {
+        let original = "Ett ar-\nbete i Bo\u{0308}ra\u{030A}s.";
+        let t = Text::new(original);
+        let i = t.norm.find("Böra").unwrap();
+        let (s, e) = t.original_span(i, i + "Böra".len());
+        let orig: Vec<char> = original.chars().collect();
+        assert_eq!(orig[s..e].iter().collect::<String>(), "Bo\u{0308}ra");
+        let j = t.norm.find("arbete").unwrap();
+        let (s, e) = t.original_span(j, j + "arbete".len());
+        assert_eq!(orig[s..e].iter().collect::<String>(), "ar-\nbete");
+    }
+
+    #[test]
+    fn sentences_and_abbreviations() {
+        let t = Text::new("Hon bor i Ale, t.ex. Nödinge. Han bor i Lund! Vem?\n");
+        let s: Vec<&str> = t.sentences.iter().map(|s| t.sentence_text(s)).collect();
+        assert_eq!(s, ["Hon bor i Ale, t.ex. Nödinge.", "Han bor i Lund!", "Vem?"]);
+    }
+
+    #[test]
+    fn headings_speakers_captions() {
+        let t = Text::new("Rubrik här\n\nKalle: Jag tycker om det. Mycket.\n\nAnna Ek och Bo Ek. Foto: Kim Ek\n");
+        assert_eq!(t.sentences[0].kind, SentenceKind::Heading);
+        assert_eq!(t.sentences[1].speaker.as_deref(), Some("Kalle"));
+        assert_eq!(t.sentences[2].speaker.as_deref(), Some("Kalle"));
+        assert_eq!(t.sentences.last().unwrap().kind, SentenceKind::Caption);
+    }
+
+    #[test]
+    fn sections_split_on_double_blank_lines() {
+        let t = Text::new("Första rubriken\n\nText ett.\n\n\nAndra rubriken\n\nText två.\n");
+        let secs: Vec<usize> = t.sentences.iter().map(|s| s.section).collect();
+        assert_eq!(secs, [0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn wrapped_pdf_lines_join_into_sentences() {
+        let line = "detta är en rad som fortsätter på nästa rad i en spalt\n";
+        let mut doc = String::from("Anna Berg, enhetschef i Västra \nGöteborg, är inte överraskad.\n");
+        for _ in 0..30 {
+            doc.push_str(line);
+        }
+        let t = Text::new(&doc);
+        assert_eq!(
+            t.sentence_text(&t.sentences[0]),
+            "Anna Berg, enhetschef i Västra \nGöteborg, är inte överraskad."
+        );
+    }
+}
