@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use regex::{Captures, Regex};
 
+use std::sync::LazyLock;
+
 use crate::facts::{EntityKind, Fact, Relation};
 use crate::resolve::{OrgRef, Resolver};
 use crate::rules::{PatternRule, Rules};
@@ -42,8 +44,8 @@ struct Doc<'a> {
     resolver: &'a Resolver<'a>,
     text: &'a Text,
     id: &'a str,
-    /// Context organisation per section (its most mentioned municipality).
-    section_org: Vec<Option<OrgRef>>,
+    /// Context organisation per sentence (see [`sentence_context`]).
+    context: Vec<Option<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
 }
@@ -80,13 +82,13 @@ impl<'a> Extractor<'a> {
             };
         }
         let text = Text::new(original);
-        let section_org = section_context(&text, &self.resolver);
+        let context = sentence_context(&text, &self.resolver);
         let mut doc = Doc {
             rules: self.rules,
             resolver: &self.resolver,
             text: &text,
             id: doc_id,
-            section_org,
+            context,
             persons: Vec::new(),
             facts: Vec::new(),
         };
@@ -107,26 +109,48 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// The municipality each section is about: the one mentioned most often in
-/// it (first mention breaks ties).
-fn section_context(text: &Text, resolver: &Resolver) -> Vec<Option<OrgRef>> {
-    let n = text.sentences.last().map_or(0, |s| s.section + 1);
-    let mut counts: Vec<BTreeMap<String, (usize, usize, OrgRef)>> = vec![BTreeMap::new(); n];
-    for (i, s) in text.sentences.iter().enumerate() {
-        if s.kind == SentenceKind::Meta {
-            continue;
-        }
-        for org in resolver.municipalities_in(text.sentence_text(s)) {
-            let Some(code) = org.kommun.clone() else { continue };
-            let e = counts[s.section].entry(code).or_insert((0, i, org));
-            e.0 += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .map(|m| {
-            m.into_values()
-                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+/// How many sentences before and after a sentence count for its context.
+const CONTEXT_BEFORE: usize = 30;
+const CONTEXT_AFTER: usize = 5;
+
+/// The municipality each sentence's surroundings are about: the one
+/// mentioned most often in the nearby sentences of the same section (the
+/// nearest earlier mention breaks ties).
+fn sentence_context(text: &Text, resolver: &Resolver) -> Vec<Option<OrgRef>> {
+    let mentions: Vec<Vec<OrgRef>> = text
+        .sentences
+        .iter()
+        .map(|s| {
+            if s.kind == SentenceKind::Meta {
+                Vec::new()
+            } else {
+                resolver.municipalities_in(text.sentence_text(s))
+            }
+        })
+        .collect();
+    let n = text.sentences.len();
+    (0..n)
+        .map(|i| {
+            let section = text.sentences[i].section;
+            let lo = i.saturating_sub(CONTEXT_BEFORE);
+            let hi = (i + CONTEXT_AFTER).min(n.saturating_sub(1));
+            let mut counts: BTreeMap<String, (usize, usize, OrgRef)> = BTreeMap::new();
+            for j in lo..=hi {
+                if text.sentences[j].section != section {
+                    continue;
+                }
+                for org in &mentions[j] {
+                    let Some(code) = org.kommun.clone() else { continue };
+                    // Recency: an earlier mention closer to i ranks higher.
+                    let recency = if j <= i { j } else { 0 };
+                    let e = counts.entry(code).or_insert((0, recency, org.clone()));
+                    e.0 += 1;
+                    e.1 = e.1.max(recency);
+                }
+            }
+            counts
+                .into_values()
+                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)))
                 .map(|(_, _, org)| org)
         })
         .collect()
@@ -147,9 +171,14 @@ impl Doc<'_> {
                 if s.kind == SentenceKind::Caption && rule.relation != "membership" {
                     continue;
                 }
-                let caps: Vec<Captures> = rule.regex.captures_iter(st).collect();
-                for c in caps {
+                // Matches may overlap ("A, roll X, B, roll Y"): search again
+                // from just after each match's start.
+                let mut at = 0;
+                while at < st.len() {
+                    let Some(c) = rule.regex.captures_at(st, at) else { break };
+                    let Some(m) = c.get(0) else { break };
                     self.apply(rule, &c, i, s);
+                    at = m.start() + st[m.start()..].chars().next().map_or(1, char::len_utf8);
                 }
             }
             if s.kind != SentenceKind::Caption {
@@ -234,7 +263,8 @@ impl Doc<'_> {
     }
 
     fn context_org(&self, s: &Sentence) -> Option<OrgRef> {
-        self.section_org.get(s.section).cloned().flatten()
+        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        self.context.get(i).cloned().flatten()
     }
 
     fn apply(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
@@ -270,6 +300,13 @@ impl Doc<'_> {
                 let (first_org, rest) = self.resolver.tail(t.as_str(), self.context_org(s).as_ref());
                 org = first_org;
                 more = rest;
+            }
+        }
+        if org.is_none() {
+            // "A, socialchef, och B, IFO-chef, båda från X kommun."
+            let st = self.text.sentence_text(s);
+            if let Some(m) = SHARED_ORG.captures(st).and_then(|c| c.get(1)) {
+                org = self.resolver.org_text(m.as_str(), self.context_org(s).as_ref());
             }
         }
         if org.is_none() {
@@ -407,6 +444,11 @@ impl Doc<'_> {
         self.context_org(s)
     }
 }
+
+/// "båda från X", "alla tre på X": an organisation shared by the people of a sentence.
+static SHARED_ORG: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"\b(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)")
+});
 
 /// Compiles a pattern-independent regex once; used by [`Resolver`].
 pub(crate) fn compile(re: &str) -> Regex {

@@ -43,10 +43,10 @@ impl<'a> Resolver<'a> {
             .collect();
         heads.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         heads.dedup();
+        let place = format!(r"(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?)", m("MUNI").replace("(?P<muni>", "(?:"));
+        let heads = heads.join("|");
         let org_phrase = format!(
-            r"(?i:(?:\b\p{{L}}+-\s+(?:och|eller)\s+)?\b\p{{L}}*(?:{}))\b(?:\s+(?:i|på|inom)\s+(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?))?",
-            heads.join("|"),
-            m("MUNI").replace("(?P<muni>", "(?:")
+            r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})\b|(?i:(?:\b\p{{L}}+-\s+(?:och|eller)\s+)?\b\p{{L}}+(?:{heads}))\b(?:\s+(?:i|på|inom)\s+{place})?|(?i:\b(?:{heads}))\s+(?:i|på|inom)\s+{place})"
         );
         let boundary_words: Vec<String> = rules.clause_words.iter().map(|w| regex::escape(w)).collect();
         Resolver {
@@ -81,7 +81,7 @@ impl<'a> Resolver<'a> {
             // Preceded by a capitalised word: a surname or a longer name.
             let before = text[..m.start()].trim_end();
             let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-            if bare && m.start() > 0 && before.len() + 1 >= m.start() && prev_word.chars().next().is_some_and(|c| c.is_uppercase()) && !prev_word.ends_with(['.', ':']) {
+            if bare && before.len() + 1 >= m.start() && self.rules.is_given_name(prev_word) {
                 continue;
             }
             // Followed by a capitalised word: "Berg Andersson", "Lund University".
@@ -89,7 +89,7 @@ impl<'a> Resolver<'a> {
             if bare && after.starts_with(' ') && after[1..].chars().next().is_some_and(|c| c.is_uppercase()) && !after[1..].starts_with("Stad") && !after[1..].starts_with("Kommun") {
                 continue;
             }
-            let name = if bare { format!("{} kommun", mu.genitive()) } else { s.to_string() };
+            let name = if bare || !s.contains(' ') { format!("{} kommun", mu.genitive()) } else { s.to_string() };
             out.push(OrgRef {
                 name,
                 kommun: Some(mu.code.clone()),
@@ -166,46 +166,72 @@ impl<'a> Resolver<'a> {
         self.org_in(p, ctx)
     }
 
-    /// The first organisation named in a piece of text.
+    /// The organisation a piece of free text names (see [`Self::org_in`]).
+    pub fn org_text(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
+        self.org_in(seg, ctx)
+    }
+
+    /// The organisation a piece of text names. Candidates are ranked: a
+    /// known organisation, then a capitalised name or an organisation phrase
+    /// with a place, then a municipality, then a lowercase organisation
+    /// phrase; the earliest wins within a rank.
     fn org_in(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
+        // Stop at the next person named in the text.
+        let seg = match self.person.find_iter(seg).find(|m| self.clean_person(m.as_str(), false).is_some()) {
+            Some(m) => &seg[..m.start()],
+            None => seg,
+        };
         let muni = self.municipalities_in(seg).into_iter().next();
         let ctx_kommun = ctx.and_then(|c| c.kommun.clone());
-        if let Some(m) = self.org_phrase.find(seg) {
-            let kind = self.head_kind(m.as_str());
-            return Some(OrgRef {
-                name: m.as_str().to_string(),
-                kommun: muni.map(|m| m.kommun).unwrap_or(ctx_kommun),
-                kind: EntityKind::Organisation(kind),
-            });
-        }
+        let mut best: Option<(u8, usize, OrgRef)> = None;
+        let mut offer = |rank: u8, start: usize, org: OrgRef| {
+            if best.as_ref().is_none_or(|(r, s, _)| (rank, start) < (*r, *s)) {
+                best = Some((rank, start, org));
+            }
+        };
         if let Some(k) = self.known.find(seg) {
             if let Some(o) = self.rules.known_org(k.as_str()) {
-                return Some(OrgRef {
+                offer(0, k.start(), OrgRef {
                     name: o.name.clone(),
                     kommun: o.kommun.clone(),
                     kind: EntityKind::Organisation(o.kind.clone()),
                 });
             }
         }
-        if let Some(m) = muni {
-            return Some(m);
+        if let Some(m) = self.org_phrase.find(seg) {
+            let phrase = m.as_str();
+            let placed = phrase.contains(" i ") || phrase.contains(" på ") || phrase.chars().next().is_some_and(char::is_uppercase);
+            let kommun = self.municipalities_in(phrase).into_iter().next().and_then(|o| o.kommun).or(ctx_kommun.clone());
+            offer(if placed { 1 } else { 3 }, m.start(), OrgRef {
+                name: phrase.to_string(),
+                kommun,
+                kind: EntityKind::Organisation(self.head_kind(phrase)),
+            });
+        }
+        if let Some(m) = muni.clone() {
+            let at = seg.find(m.name.split(' ').next().unwrap_or("")).unwrap_or(0);
+            offer(2, at, m);
         }
         // A capitalised name at the start or after a preposition.
+        let lead = seg.len() - seg.trim_start().len();
         let t = seg.trim_start();
-        let t = ["på ", "vid ", "hos ", "inom ", "i ", "för ", "från "]
+        let (skip, t) = ["på ", "vid ", "hos ", "inom ", "i ", "för ", "från "]
             .iter()
-            .find_map(|p| t.strip_prefix(p))
-            .unwrap_or(t);
-        let c = self.capitalised.find(t).filter(|c| c.start() == 0)?;
-        let name = c.as_str().trim_end_matches([' ']).trim_end_matches(" och").trim_end_matches(" för").trim_end_matches(" i").to_string();
-        if self.clean_person(&name, false).is_some() || self.rules.not_names.contains(name.as_str()) {
-            return None;
+            .find_map(|p| t.strip_prefix(p).map(|r| (p.len(), r)))
+            .unwrap_or((0, t));
+        if let Some(c) = self.capitalised.find(t).filter(|c| c.start() == 0) {
+            let name = c.as_str().trim_end().trim_end_matches(" och").trim_end_matches(" för").trim_end_matches(" i").to_string();
+            let is_place = self.rules.municipality(&name).is_some();
+            if !is_place && !self.rules.not_names.contains(name.as_str()) && self.clean_person(&name, false).is_none() {
+                let kommun = muni.as_ref().and_then(|m| m.kommun.clone()).or(ctx_kommun.clone());
+                offer(1, lead + skip, OrgRef {
+                    name,
+                    kommun,
+                    kind: EntityKind::Organisation("organisation".to_string()),
+                });
+            }
         }
-        Some(OrgRef {
-            name,
-            kommun: ctx_kommun,
-            kind: EntityKind::Organisation("organisation".to_string()),
-        })
+        best.map(|(_, _, o)| o)
     }
 
     fn head_kind(&self, phrase: &str) -> String {

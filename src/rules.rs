@@ -289,6 +289,7 @@ impl Rules {
                 format!("{} kommun", m.name),
                 format!("{} stad", m.name),
                 format!("{genitive}kommun"),
+                genitive.clone(),
             ] {
                 municipality_names.insert(v.to_lowercase(), i);
             }
@@ -451,7 +452,7 @@ impl Rules {
         let forms: Vec<&String> = self.role_forms.keys().collect();
         let suffixes: Vec<&String> = self.role_suffixes.iter().map(|s| &s.0).collect();
         let role_word = format!(
-            r"(?:(?:{})|[\p{{Ll}}\p{{Lu}}][\p{{Ll}}-]{{2,}}(?:{}))",
+            r"(?:(?:{})|\p{{L}}[\p{{L}}-]{{1,}}?(?:{}))",
             alternation(forms),
             alternation(suffixes)
         );
@@ -474,6 +475,7 @@ impl Rules {
                     format!("{genitive} stad"),
                     format!("{genitive} Kommun"),
                     format!("{genitive} Stad"),
+                    genitive.clone(),
                 ]
             })
             .chain(munis.into_iter().filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase())).take(0))
