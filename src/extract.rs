@@ -458,3 +458,148 @@ pub(crate) fn compile(re: &str) -> Regex {
     Regex::new(re).unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
 }
 
+
+/// Runs every example and counterexample of every rule file and problem
+/// concept; returns one message per failure, naming the file and rule id.
+pub fn check_examples(extractor: &Extractor) -> Vec<String> {
+    let rules = extractor.rules();
+    let mut failures = Vec::new();
+    let rows = |text: &str| -> Vec<(String, String)> {
+        extractor
+            .extract("example", text)
+            .facts
+            .iter()
+            .map(|f| (crate::fact_row(f).line, f.rule.clone()))
+            .collect()
+    };
+    let norm_row = |r: &str| {
+        let cols: Vec<String> = r.split('\t').map(crate::eval::norm).collect();
+        cols.join("\t")
+    };
+    let mut check = |file: String, id: &str, examples: &[crate::rules::Example], counter: &[crate::rules::Example], produced_by: &dyn Fn(&str) -> bool| {
+        for ex in examples {
+            let got = rows(&ex.text);
+            for want in &ex.facts {
+                if !got.iter().any(|(line, _)| norm_row(line) == norm_row(want)) {
+                    let got_lines: Vec<&str> = got.iter().map(|(l, _)| l.as_str()).collect();
+                    failures.push(format!(
+                        "{file}: rule {id}: example {:?} should give {:?}, got {:?}",
+                        ex.text, want, got_lines
+                    ));
+                }
+            }
+        }
+        for ex in counter {
+            let bad: Vec<String> = rows(&ex.text).into_iter().filter(|(_, r)| produced_by(r)).map(|(l, _)| l).collect();
+            if !bad.is_empty() {
+                failures.push(format!("{file}: rule {id}: counterexample {:?} gave {:?}", ex.text, bad));
+            }
+        }
+    };
+    for r in &rules.patterns {
+        let id = r.id.clone();
+        check(r.file.display().to_string(), &r.id, &r.examples, &r.counterexamples, &|rule: &str| rule == id);
+    }
+    let problems = rules.dir.join("problems.toml").display().to_string();
+    for c in &rules.concepts {
+        let faces = format!("faces.{}", c.id);
+        let addresses = format!("addresses.{}", c.id);
+        check(problems.clone(), &c.id, &c.examples, &c.counterexamples, &|rule: &str| rule == faces || rule == addresses);
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Vec<String> {
+        let rules = Rules::load_default().expect("rules load");
+        let ex = Extractor::new(&rules);
+        let mut v: Vec<String> = ex.extract("t", text).facts.iter().map(|f| crate::fact_row(f).line).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    fn has(text: &str, want: &str) -> bool {
+        facts(text).iter().any(|l| l == want)
+    }
+
+    #[test]
+    fn membership_apposition_with_unit_and_municipality() {
+        assert!(has(
+            "Idag berättar Jenny Åberg, enhetschef på socialförvaltningen i Kalmar, om arbetet.",
+            "membership\tJenny Åberg\tenhetschef\tsocialförvaltningen i Kalmar\t0880"
+        ));
+    }
+
+    #[test]
+    fn membership_role_before_name_and_first_name_later() {
+        let text = "Socialchefen i Gislaved, Tomas Holm, vill se fler socionomer. Tomas tycker att det går bra.";
+        assert!(has(text, "membership\tTomas Holm\tsocialchef\tGislaveds kommun\t0662"));
+        assert!(!facts(text).iter().any(|l| l.contains("\tTomas\t")));
+    }
+
+    #[test]
+    fn membership_falls_back_to_the_municipality_of_the_section() {
+        let text = "Nytt arbetssätt i Ockelbo\n\nI Ockelbo kommun har man ändrat arbetet. Sara Lind, socialsekreterare, är nöjd.\n";
+        assert!(has(text, "membership\tSara Lind\tsocialsekreterare\tOckelbo kommun\t2101"));
+    }
+
+    #[test]
+    fn membership_national_organisation_has_no_municipality() {
+        assert!(has(
+            "Det säger Karl Berg, ordförande för Vision i en intervju.",
+            "membership\tKarl Berg\tordförande\tVision\t"
+        ));
+    }
+
+    #[test]
+    fn membership_needs_a_role_word() {
+        assert!(facts("Karl Berg, glad och nöjd, gick hem till Vision.").iter().all(|l| !l.starts_with("membership")));
+    }
+
+    #[test]
+    fn attended_event_and_group() {
+        let text = "Eva Lund och Omar Ali arbetar i Tranås kommun. De har varit på Framtidsdagarna flera gånger.";
+        let f = facts(text);
+        assert!(f.contains(&"attended\tEva Lund\t\tFramtidsdagarna\t".to_string()), "{f:?}");
+        assert!(f.contains(&"attended\tOmar Ali\t\tFramtidsdagarna\t".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn faces_needs_a_problem_word_or_strong_cue() {
+        let text = "Läget i Vimmerby\n\nI Vimmerby kommun är det svårt att rekrytera socionomer. Kommunen har en budget.\n";
+        let f = facts(text);
+        assert!(f.contains(&"faces\tVimmerby kommun\t\trekrytering\t0884".to_string()), "{f:?}");
+        assert!(!f.iter().any(|l| l.ends_with("ekonomi\t0884")), "{f:?}");
+    }
+
+    #[test]
+    fn initiative_with_the_problems_it_addresses() {
+        let f = facts("Socialförvaltningen i Härnösand har tagit fram STARK-planen mot hög personalomsättning.");
+        assert!(f.contains(&"initiative\tSTARK-planen\t\tSocialförvaltningen i Härnösand\t2280".to_string()), "{f:?}");
+        assert!(f.contains(&"addresses\tSTARK-planen\t\tpersonalomsattning\t".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn evidence_span_points_into_the_original() {
+        let rules = Rules::load_default().expect("rules load");
+        let ex = Extractor::new(&rules);
+        let original = "Inledning.\r\nLisa Ek, socialchef i Ljus-\ndals kommun, talar.";
+        let e = ex.extract("t", original);
+        let f = e.facts.iter().find(|f| f.relation == Relation::Membership).expect("a membership");
+        let chars: Vec<char> = original.chars().collect();
+        let span: String = chars[f.start..f.end].iter().collect();
+        assert!(span.starts_with("Lisa Ek") && span.ends_with("talar."), "{span:?}");
+    }
+
+    #[test]
+    fn empty_text_gives_a_diagnostic() {
+        let rules = Rules::load_default().expect("rules load");
+        let e = Extractor::new(&rules).extract("t", "  \n");
+        assert!(e.facts.is_empty());
+        assert_eq!(e.diagnostics.len(), 1);
+    }
+}

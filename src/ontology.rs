@@ -125,35 +125,42 @@ pub fn check_shapes(store: &Store, shapes_ttl: &str) -> Result<Vec<Violation>> {
                 node_kind: one("nodeKind"),
                 message: one("message").unwrap_or_default(),
             };
-            let mut queries = Vec::new();
+            let mut queries: Vec<(&str, String)> = Vec::new();
             let (cl, p) = (&class, &c.path);
             if let Some(min) = c.min {
-                queries.push(format!("SELECT ?x WHERE {{ ?x a <{cl}> OPTIONAL {{ ?x <{p}> ?v }} }} GROUP BY ?x HAVING (COUNT(DISTINCT ?v) < {min}) LIMIT 20"));
+                queries.push(("minCount", format!("SELECT ?x WHERE {{ ?x a <{cl}> OPTIONAL {{ ?x <{p}> ?v }} }} GROUP BY ?x HAVING (COUNT(DISTINCT ?v) < {min}) LIMIT 20")));
             }
             if let Some(max) = c.max {
-                queries.push(format!("SELECT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v }} GROUP BY ?x HAVING (COUNT(DISTINCT ?v) > {max}) LIMIT 20"));
+                queries.push(("maxCount", format!("SELECT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v }} GROUP BY ?x HAVING (COUNT(DISTINCT ?v) > {max}) LIMIT 20")));
             }
             if let Some(dt) = &c.datatype {
-                queries.push(format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER(!isLiteral(?v) || datatype(?v) != <{dt}>) }} LIMIT 20"));
+                // Oxigraph stores the integer subtypes as xsd:integer, so a
+                // non-negative integer is checked by its type and value.
+                let filter = if dt == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger" {
+                    format!("!isLiteral(?v) || !(datatype(?v) IN (<{dt}>, <http://www.w3.org/2001/XMLSchema#integer>)) || ?v < 0")
+                } else {
+                    format!("!isLiteral(?v) || !sameTerm(datatype(?v), <{dt}>)")
+                };
+                queries.push(("datatype", format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER({filter}) }} LIMIT 20")));
             }
             if let Some(k) = &c.class {
-                queries.push(format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER NOT EXISTS {{ ?v a/<{RDFS}subClassOf>* <{k}> }} }} LIMIT 20"));
+                queries.push(("class", format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER NOT EXISTS {{ ?v a/<{RDFS}subClassOf>* <{k}> }} }} LIMIT 20")));
             }
             match c.node_kind.as_deref() {
                 Some(k) if k == format!("{SH}IRI") => {
-                    queries.push(format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER(!isIRI(?v)) }} LIMIT 20"))
+                    queries.push(("nodeKind", format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER(!isIRI(?v)) }} LIMIT 20")))
                 }
                 Some(k) if k == format!("{SH}Literal") => {
-                    queries.push(format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER(!isLiteral(?v)) }} LIMIT 20"))
+                    queries.push(("nodeKind", format!("SELECT DISTINCT ?x WHERE {{ ?x a <{cl}> ; <{p}> ?v FILTER(!isLiteral(?v)) }} LIMIT 20")))
                 }
                 _ => {}
             }
-            for q in queries {
+            for (constraint, q) in queries {
                 for row in crate::store::select(store, &q, &["x"])? {
                     violations.push(Violation {
                         focus: row.first().cloned().flatten().map(|t| t.to_string()).unwrap_or_default(),
                         shape: shape.clone(),
-                        message: format!("{} ({})", c.message, c.path),
+                        message: format!("{} (sh:{constraint} on {})", c.message, c.path),
                     });
                 }
             }

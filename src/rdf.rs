@@ -33,9 +33,19 @@ pub mod vocab {
     pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 
     /// Prefixes written in Turtle output, in this order.
-    pub const PREFIXES: [(&str, &str); 15] = [
+    pub const PREFIXES: [(&str, &str); 25] = [
         ("sg", SG),
-        ("id", ID),
+        ("person", "https://w3id.org/socialgraf/id/person/"),
+        ("organisation", "https://w3id.org/socialgraf/id/org/"),
+        ("kommun", "https://w3id.org/socialgraf/id/kommun/"),
+        ("lan", "https://w3id.org/socialgraf/id/lan/"),
+        ("role", "https://w3id.org/socialgraf/id/role/"),
+        ("membership", "https://w3id.org/socialgraf/id/membership/"),
+        ("event", "https://w3id.org/socialgraf/id/event/"),
+        ("initiative", "https://w3id.org/socialgraf/id/initiative/"),
+        ("doc", "https://w3id.org/socialgraf/id/doc/"),
+        ("rule", "https://w3id.org/socialgraf/id/rule/"),
+        ("fact", "https://w3id.org/socialgraf/id/fact/"),
         ("problem", PROBLEM),
         ("org", ORG),
         ("foaf", FOAF),
@@ -135,7 +145,7 @@ pub mod ids {
         if scope.is_empty() {
             iri(ID, &format!("initiative/{n}"))
         } else {
-            iri(ID, &format!("initiative/{n}/{}", slug(scope)))
+            iri(ID, &format!("initiative/{n}--{}", slug(scope)))
         }
     }
     pub fn concept(id: &str) -> NamedNode {
@@ -181,7 +191,7 @@ impl GraphBuilder {
             self.a(&node, iri(SG, "Municipality"));
             self.a(&node, iri(ORG, "Organization"));
             self.add(&node, iri(RDFS, "label"), lang(&m.name, "sv"));
-            self.add(&node, iri(SKOS, "altLabel"), lang(&format!("{} kommun", m.genitive()), "sv"));
+            self.add(&node, iri(SKOS, "altLabel"), lang(&m.official(), "sv"));
             self.add(&node, iri(SG, "municipalityCode"), lit(&m.code));
             let county = ids::county(&m.county);
             self.add(&node, iri(SG, "county"), county.clone());
@@ -312,9 +322,9 @@ impl GraphBuilder {
         let doc = ids::document(&f.doc);
         self.add(&fact, iri(PROV, "wasDerivedFrom"), doc.clone());
         self.add(&fact, iri(SG, "evidence"), lit(&f.evidence));
-        let target = iri(ID, &format!("fact/{h}/target"));
-        let pos = iri(ID, &format!("fact/{h}/position"));
-        let quote = iri(ID, &format!("fact/{h}/quote"));
+        let target = iri(ID, &format!("fact/{h}-target"));
+        let pos = iri(ID, &format!("fact/{h}-position"));
+        let quote = iri(ID, &format!("fact/{h}-quote"));
         self.add(&fact, iri(OA, "hasTarget"), target.clone());
         self.a(&target, iri(OA, "SpecificResource"));
         self.add(&target, iri(OA, "hasSource"), doc);

@@ -89,7 +89,7 @@ impl<'a> Resolver<'a> {
             if bare && after.starts_with(' ') && after[1..].chars().next().is_some_and(|c| c.is_uppercase()) && !after[1..].starts_with("Stad") && !after[1..].starts_with("Kommun") {
                 continue;
             }
-            let name = if bare || !s.contains(' ') { format!("{} kommun", mu.genitive()) } else { s.to_string() };
+            let name = if bare || !s.contains(' ') { mu.official() } else { s.to_string() };
             out.push(OrgRef {
                 name,
                 kommun: Some(mu.code.clone()),
@@ -156,7 +156,7 @@ impl<'a> Resolver<'a> {
             });
         }
         if let Some(mu) = self.rules.municipality(p) {
-            let name = if p.contains(' ') { p.to_string() } else { format!("{} kommun", mu.genitive()) };
+            let name = if p.contains(' ') { p.to_string() } else { mu.official() };
             return Some(OrgRef {
                 name,
                 kommun: Some(mu.code.clone()),

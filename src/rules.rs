@@ -57,6 +57,17 @@ impl Municipality {
             format!("{}s", self.name)
         }
     }
+
+    /// The official name of the municipality as an organisation:
+    /// `Skinnskattebergs kommun`, `Sävsjö kommun` (names ending in a vowel
+    /// take no genitive s).
+    pub fn official(&self) -> String {
+        if self.name.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'å', 'ä', 'ö']) {
+            format!("{} kommun", self.name)
+        } else {
+            format!("{} kommun", self.genitive())
+        }
+    }
 }
 
 /// A known organisation (union, agency, university, company...).
@@ -476,6 +487,10 @@ impl Rules {
                     format!("{genitive} Kommun"),
                     format!("{genitive} Stad"),
                     genitive.clone(),
+                    format!("{} kommun", mu.name),
+                    format!("{} Kommun", mu.name),
+                    format!("{} stad", mu.name),
+                    format!("{} Stad", mu.name),
                 ]
             })
             .chain(munis.into_iter().filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase())).take(0))

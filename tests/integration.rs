@@ -1,1 +1,16 @@
+//! Integration tests: the `socialgraf` binary and the library's pipeline on
+//! real files. One test binary (see Cargo.toml `autotests = false`).
+//!
+//! Modules, one comment each:
+//! - `cli`: each command on temp folders, including bad input;
+//! - `gold`: extraction quality against tests/gold, scorer agreement;
+//! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
+//! - `rules`: every rule file's examples and counterexamples;
+//! - `robustness`: arbitrary bytes through the whole extraction path.
 
+mod cli;
+mod gold;
+mod graph;
+mod robustness;
+mod rules;
+mod util;

@@ -1,0 +1,45 @@
+//! Every rule file's examples and counterexamples hold.
+
+use socialgraf::extract::{Extractor, check_examples};
+use socialgraf::rules::Rules;
+
+#[test]
+fn rule_examples_hold() {
+    let rules = Rules::load_default().expect("the rules under extract/ load");
+    let failures = check_examples(&Extractor::new(&rules));
+    assert!(failures.is_empty(), "{} rule example(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_rule_and_concept_has_an_example() {
+    let rules = Rules::load_default().expect("rules load");
+    let missing: Vec<String> = rules.patterns.iter().filter(|r| r.examples.is_empty()).map(|r| format!("{}: {}", r.file.display(), r.id)).collect();
+    assert!(missing.is_empty(), "rules without examples: {missing:?}");
+}
+
+#[test]
+fn a_broken_pattern_is_reported_with_file_and_rule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = super::util::root().join("extract");
+    copy_dir(&src, dir.path());
+    std::fs::write(dir.path().join("rules/zz_bad.toml"), "[[rule]]\nid = \"bad.one\"\nrelation = \"membership\"\npattern = '{PERSON} ({ROLE}'\n").expect("write");
+    let err = Rules::load(dir.path()).expect_err("a broken pattern is an error");
+    let msg = err.to_string();
+    assert!(msg.contains("zz_bad.toml") && msg.contains("bad.one"), "{msg}");
+    std::fs::write(dir.path().join("rules/zz_bad.toml"), "[[rule]]\nid = \"bad.two\"\nrelation = \"membership\"\npattern = '{NOSUCH}'\n").expect("write");
+    let msg = Rules::load(dir.path()).expect_err("an unknown macro is an error").to_string();
+    assert!(msg.contains("unknown macro {NOSUCH}"), "{msg}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let p = e.expect("entry").path();
+        let target = to.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).expect("copy");
+        }
+    }
+}
