@@ -32,7 +32,9 @@ pub struct CorpusOptions {
 impl CorpusOptions {
     fn rules(&self) -> Result<Rules> {
         match &self.rules {
-            Some(dir) => Rules::load(dir).with_context(|| format!("loading rules from {}", dir.display())),
+            Some(dir) => {
+                Rules::load(dir).with_context(|| format!("loading rules from {}", dir.display()))
+            }
             None => Rules::load_default(),
         }
     }
@@ -42,7 +44,11 @@ fn report_skipped(run: &CorpusRun) -> Status {
     for s in &run.skipped {
         eprintln!("socialgraf: {s}");
     }
-    if run.skipped.is_empty() { Status::Ok } else { Status::Skipped }
+    if run.skipped.is_empty() {
+        Status::Ok
+    } else {
+        Status::Skipped
+    }
 }
 
 /// `socialgraf facts`: one facts TSV per document.
@@ -62,7 +68,13 @@ pub fn facts(opts: &CorpusOptions, out_dir: &Path, out: &mut dyn Write) -> Resul
 }
 
 /// `socialgraf eval`: precision, recall and F1 against gold.
-pub fn eval(opts: &CorpusOptions, gold: &Path, show_errors: bool, by_rule: bool, out: &mut dyn Write) -> Result<Status> {
+pub fn eval(
+    opts: &CorpusOptions,
+    gold: &Path,
+    show_errors: bool,
+    by_rule: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
     let status = report_skipped(&run);
@@ -71,12 +83,21 @@ pub fn eval(opts: &CorpusOptions, gold: &Path, show_errors: bool, by_rule: bool,
         for (doc, f, o) in &ev.outcomes {
             if *o == Outcome::FalsePositive {
                 let row = crate::fact_row(f);
-                writeln!(out, "FP\t{doc}\t{}\t[{}]\n\tevidence: {}", row.line, f.rule, f.evidence)?;
+                writeln!(
+                    out,
+                    "FP\t{doc}\t{}\t[{}]\n\tevidence: {}",
+                    row.line, f.rule, f.evidence
+                )?;
             }
         }
         for (doc, g) in &ev.missed {
             let evidence = find_evidence(&run, doc, &g.subject);
-            writeln!(out, "FN\t{doc}\t{}\n\tevidence: {}", g.line, evidence.unwrap_or_else(|| "(subject not found in the text)".to_string()))?;
+            writeln!(
+                out,
+                "FN\t{doc}\t{}\n\tevidence: {}",
+                g.line,
+                evidence.unwrap_or_else(|| "(subject not found in the text)".to_string())
+            )?;
         }
         writeln!(out)?;
     }
@@ -90,9 +111,17 @@ pub fn eval(opts: &CorpusOptions, gold: &Path, show_errors: bool, by_rule: bool,
                 Outcome::FalsePositive => e.2 += 1,
             }
         }
-        writeln!(out, "{:40} {:>5} {:>5} {:>5} {:>6}", "rule", "tp", "opt", "fp", "prec")?;
+        writeln!(
+            out,
+            "{:40} {:>5} {:>5} {:>5} {:>6}",
+            "rule", "tp", "opt", "fp", "prec"
+        )?;
         for (r, (tp, opt, fp)) in rules_seen {
-            let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 1.0 };
+            let p = if tp + fp > 0 {
+                tp as f64 / (tp + fp) as f64
+            } else {
+                1.0
+            };
             writeln!(out, "{r:40} {tp:5} {opt:5} {fp:5} {p:6.3}")?;
         }
         writeln!(out)?;
@@ -108,15 +137,29 @@ fn find_evidence(run: &CorpusRun, doc: &str, subject: &str) -> Option<String> {
     let text = crate::text::Text::new(&d.text);
     for alt in subject.split('|').filter(|a| !a.is_empty()) {
         let needle = alt.to_lowercase();
-        if let Some(s) = text.sentences.iter().find(|s| text.sentence_text(s).to_lowercase().contains(&needle)) {
-            return Some(text.sentence_text(s).split_whitespace().collect::<Vec<_>>().join(" "));
+        if let Some(s) = text
+            .sentences
+            .iter()
+            .find(|s| text.sentence_text(s).to_lowercase().contains(&needle))
+        {
+            return Some(
+                text.sentence_text(s)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
     }
     None
 }
 
 /// `socialgraf build`: the graph as Turtle, and a summary.
-pub fn build(opts: &CorpusOptions, turtle: &Path, examples: usize, out: &mut dyn Write) -> Result<Status> {
+pub fn build(
+    opts: &CorpusOptions,
+    turtle: &Path,
+    examples: usize,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
     let status = report_skipped(&run);
@@ -127,19 +170,38 @@ pub fn build(opts: &CorpusOptions, turtle: &Path, examples: usize, out: &mut dyn
     let store = crate::store::memory_store(&triples)?;
     let n = |q: &str| crate::store::count(&store, q);
     let prefixes = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>";
-    writeln!(out, "socialgraf: {} documents, {} facts, {} triples", run.docs.len(), run.facts().count(), triples.len())?;
+    writeln!(
+        out,
+        "socialgraf: {} documents, {} facts, {} triples",
+        run.docs.len(),
+        run.facts().count(),
+        triples.len()
+    )?;
     writeln!(out, "  facts by relation:")?;
     let counts = crate::relation_counts(run.facts());
     for r in Relation::ALL {
-        writeln!(out, "    {:12} {}", r.as_str(), counts.get(&r).copied().unwrap_or(0))?;
+        writeln!(
+            out,
+            "    {:12} {}",
+            r.as_str(),
+            counts.get(&r).copied().unwrap_or(0)
+        )?;
     }
     writeln!(
         out,
         "  entities: {} persons, {} organisations, {} municipalities with facts, {} initiatives",
-        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a foaf:Person }}"))?,
-        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a org:Organization FILTER NOT EXISTS {{ ?o a sg:Municipality }} }}"))?,
-        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a sg:Municipality {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?m }} UNION {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?m }} UNION {{ ?u sg:inMunicipality ?m }} }}"))?,
-        n(&format!("{prefixes} SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a sg:Initiative }}"))?,
+        n(&format!(
+            "{prefixes} SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a foaf:Person }}"
+        ))?,
+        n(&format!(
+            "{prefixes} SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a org:Organization FILTER NOT EXISTS {{ ?o a sg:Municipality }} }}"
+        ))?,
+        n(&format!(
+            "{prefixes} SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a sg:Municipality {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?m }} UNION {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?m }} UNION {{ ?u sg:inMunicipality ?m }} }}"
+        ))?,
+        n(&format!(
+            "{prefixes} SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a sg:Initiative }}"
+        ))?,
     )?;
     let mut shown = 0;
     let mut by_rel: BTreeMap<Relation, usize> = BTreeMap::new();
@@ -156,7 +218,16 @@ pub fn build(opts: &CorpusOptions, turtle: &Path, examples: usize, out: &mut dyn
         shown += 1;
         let row = crate::fact_row(f);
         let ev: String = f.evidence.chars().take(160).collect();
-        writeln!(out, "    {}\n      \"{}\" ({} chars {}..{}, rule {})", row.line.replace('\t', " | "), ev, f.doc, f.start, f.end, f.rule)?;
+        writeln!(
+            out,
+            "    {}\n      \"{}\" ({} chars {}..{}, rule {})",
+            row.line.replace('\t', " | "),
+            ev,
+            f.doc,
+            f.start,
+            f.end,
+            f.rule
+        )?;
     }
     for d in run.diagnostics() {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
@@ -173,6 +244,11 @@ pub fn ontology(rules_dir: Option<&Path>, problems: &Path, out: &mut dyn Write) 
     };
     let ttl = crate::ontology::problems_ttl(&rules)?;
     crate::write_atomically(problems, ttl.as_bytes())?;
-    writeln!(out, "wrote {} concepts to {}", rules.concepts.len(), problems.display())?;
+    writeln!(
+        out,
+        "wrote {} concepts to {}",
+        rules.concepts.len(),
+        problems.display()
+    )?;
     Ok(Status::Ok)
 }

@@ -44,9 +44,15 @@ impl fmt::Display for SkipReason {
                 "is too large ({bytes} bytes, the limit is {max}; raise it with --max-bytes)"
             ),
             SkipReason::Binary => write!(f, "is a binary file, not text"),
-            SkipReason::InvalidUtf8 { at } => write!(f, "is not valid UTF-8 (first bad byte at offset {at})"),
+            SkipReason::InvalidUtf8 { at } => {
+                write!(f, "is not valid UTF-8 (first bad byte at offset {at})")
+            }
             SkipReason::DuplicateId(other) => {
-                write!(f, "has the same name as {} (documents are identified by file stem)", other.display())
+                write!(
+                    f,
+                    "has the same name as {} (documents are identified by file stem)",
+                    other.display()
+                )
             }
         }
     }
@@ -113,7 +119,10 @@ pub fn document_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document, Skip
     let text = String::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
         at: e.utf8_error().valid_up_to(),
     })?;
-    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -165,8 +174,14 @@ mod tests {
     fn bad_inputs_are_named() {
         assert_eq!(check(b"").unwrap_err(), SkipReason::Empty);
         assert_eq!(check(b"  \n").unwrap_err(), SkipReason::Empty);
-        assert_eq!(check(b"PK\x03\x04\x00\x00abc").unwrap_err(), SkipReason::Binary);
-        assert_eq!(check(b"ok \xff\xfe bad").unwrap_err(), SkipReason::InvalidUtf8 { at: 3 });
+        assert_eq!(
+            check(b"PK\x03\x04\x00\x00abc").unwrap_err(),
+            SkipReason::Binary
+        );
+        assert_eq!(
+            check(b"ok \xff\xfe bad").unwrap_err(),
+            SkipReason::InvalidUtf8 { at: 3 }
+        );
         let d = check("\u{FEFF}Hej Borås".as_bytes()).unwrap();
         assert_eq!(d.text, "Hej Borås");
         assert_eq!(d.id, "x");

@@ -76,7 +76,13 @@ pub fn score_doc(gold: &[Row], system: &[Row]) -> DocScore {
     let sys: Vec<usize> = (0..system.len())
         .filter(|&i| {
             let r = &system[i];
-            seen.insert((r.relation, norm(&r.subject), norm(&r.role), norm(&r.object), r.kommun.clone()))
+            seen.insert((
+                r.relation,
+                norm(&r.subject),
+                norm(&r.role),
+                norm(&r.object),
+                r.kommun.clone(),
+            ))
         })
         .collect();
     let mut order: Vec<usize> = (0..gold.len()).collect();
@@ -132,8 +138,16 @@ impl Counts {
         } else {
             0.0
         };
-        let r = if self.tp + self.fn_ > 0 { tp / (tp + fn_) } else { 1.0 };
-        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let r = if self.tp + self.fn_ > 0 {
+            tp / (tp + fn_)
+        } else {
+            1.0
+        };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         (p, r, f)
     }
 }
@@ -181,8 +195,10 @@ impl Report {
             "{:12} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}\n",
             "relation", "tp", "fp", "fn", "P", "R", "F1"
         );
-        let mut rows: Vec<(String, Counts)> =
-            Relation::ALL.iter().map(|r| (r.to_string(), self.relation(*r))).collect();
+        let mut rows: Vec<(String, Counts)> = Relation::ALL
+            .iter()
+            .map(|r| (r.to_string(), self.relation(*r)))
+            .collect();
         rows.push(("overall".to_string(), self.overall()));
         for (name, c) in rows {
             let (p, r, f) = c.prf();
@@ -208,10 +224,19 @@ mod tests {
 
     #[test]
     fn kommun_code_matches_any_unit_of_the_municipality() {
-        let gold = read_tsv("membership\tAnna Ek\tsocialchef\tLunds kommun\t1281\t1\n", true).unwrap();
-        let sys = read_tsv("membership\tAnna Ek\tsocialchef\tSocialförvaltningen i Lund\t1281\n", false).unwrap();
+        let gold = read_tsv(
+            "membership\tAnna Ek\tsocialchef\tLunds kommun\t1281\t1\n",
+            true,
+        )
+        .unwrap();
+        let sys = read_tsv(
+            "membership\tAnna Ek\tsocialchef\tSocialförvaltningen i Lund\t1281\n",
+            false,
+        )
+        .unwrap();
         assert!(matches(&gold[0], &sys[0]));
-        let first_name = read_tsv("membership\tAnna\tsocialchef\tLunds kommun\t1281\n", false).unwrap();
+        let first_name =
+            read_tsv("membership\tAnna\tsocialchef\tLunds kommun\t1281\n", false).unwrap();
         assert!(!matches(&gold[0], &first_name[0]));
     }
 
@@ -222,10 +247,21 @@ mod tests {
             true,
         )
         .unwrap();
-        let sys = read_tsv("faces\tLunds kommun\t\tekonomi\t1281\nfaces\tLund\t\tlon\t1281\n", false).unwrap();
+        let sys = read_tsv(
+            "faces\tLunds kommun\t\tekonomi\t1281\nfaces\tLund\t\tlon\t1281\n",
+            false,
+        )
+        .unwrap();
         let s = score_doc(&gold, &sys);
         let mut r = Report::default();
         r.add_doc(&sys, &s);
-        assert_eq!(r.relation(Relation::Faces), Counts { tp: 0, fp: 1, fn_: 1 });
+        assert_eq!(
+            r.relation(Relation::Faces),
+            Counts {
+                tp: 0,
+                fp: 1,
+                fn_: 1
+            }
+        );
     }
 }

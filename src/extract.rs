@@ -46,8 +46,12 @@ struct Doc<'a> {
     id: &'a str,
     /// Context organisation per sentence (see [`sentence_context`]).
     context: Vec<Option<OrgRef>>,
+    /// The same over a narrower window, for `faces`.
+    near_context: Vec<Option<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
+    /// The sentence being matched.
+    current: &'a str,
 }
 
 /// Rules with their resolver compiled once, ready to run on documents.
@@ -82,21 +86,36 @@ impl<'a> Extractor<'a> {
             };
         }
         let text = Text::new(original);
-        let context = sentence_context(&text, &self.resolver);
+        let mentions: Vec<Vec<OrgRef>> = text
+            .sentences
+            .iter()
+            .map(|s| match s.kind {
+                SentenceKind::Meta => Vec::new(),
+                _ => self.resolver.municipalities_in(text.sentence_text(s)),
+            })
+            .collect();
+        let context = sentence_context(&text, &mentions, WIDE_CONTEXT);
+        let near_context = sentence_context(&text, &mentions, NEAR_CONTEXT);
         let mut doc = Doc {
             rules: self.rules,
             resolver: &self.resolver,
             text: &text,
             id: doc_id,
             context,
+            near_context,
             persons: Vec::new(),
             facts: Vec::new(),
+            current: "",
         };
         doc.run();
         let mut facts = doc.facts;
         facts.sort_by(|a, b| {
-            (a.start, a.end, &a.rule, a.relation, &a.subject, &a.object, &a.role)
-                .cmp(&(b.start, b.end, &b.rule, b.relation, &b.subject, &b.object, &b.role))
+            (
+                a.start, a.end, &a.rule, a.relation, &a.subject, &a.object, &a.role,
+            )
+                .cmp(&(
+                    b.start, b.end, &b.rule, b.relation, &b.subject, &b.object, &b.role,
+                ))
         });
         facts.dedup_by(|a, b| a.key() == b.key() && a.start == b.start);
         if facts.is_empty() {
@@ -109,38 +128,35 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// How many sentences before and after a sentence count for its context.
-const CONTEXT_BEFORE: usize = 30;
-const CONTEXT_AFTER: usize = 5;
+/// How many sentences before and after a sentence count for its context:
+/// wide for the organisation of a person's role, near for the organisation
+/// that faces a problem.
+const WIDE_CONTEXT: (usize, usize) = (30, 5);
+const NEAR_CONTEXT: (usize, usize) = (10, 2);
 
 /// The municipality each sentence's surroundings are about: the one
 /// mentioned most often in the nearby sentences of the same section (the
 /// nearest earlier mention breaks ties).
-fn sentence_context(text: &Text, resolver: &Resolver) -> Vec<Option<OrgRef>> {
-    let mentions: Vec<Vec<OrgRef>> = text
-        .sentences
-        .iter()
-        .map(|s| {
-            if s.kind == SentenceKind::Meta {
-                Vec::new()
-            } else {
-                resolver.municipalities_in(text.sentence_text(s))
-            }
-        })
-        .collect();
+fn sentence_context(
+    text: &Text,
+    mentions: &[Vec<OrgRef>],
+    (before, after): (usize, usize),
+) -> Vec<Option<OrgRef>> {
     let n = text.sentences.len();
     (0..n)
         .map(|i| {
             let section = text.sentences[i].section;
-            let lo = i.saturating_sub(CONTEXT_BEFORE);
-            let hi = (i + CONTEXT_AFTER).min(n.saturating_sub(1));
+            let lo = i.saturating_sub(before);
+            let hi = (i + after).min(n.saturating_sub(1));
             let mut counts: BTreeMap<String, (usize, usize, OrgRef)> = BTreeMap::new();
-            for j in lo..=hi {
+            for (j, found) in mentions.iter().enumerate().take(hi + 1).skip(lo) {
                 if text.sentences[j].section != section {
                     continue;
                 }
-                for org in &mentions[j] {
-                    let Some(code) = org.kommun.clone() else { continue };
+                for org in found {
+                    let Some(code) = org.kommun.clone() else {
+                        continue;
+                    };
                     // Recency: an earlier mention closer to i ranks higher.
                     let recency = if j <= i { j } else { 0 };
                     let e = counts.entry(code).or_insert((0, recency, org.clone()));
@@ -164,6 +180,7 @@ impl Doc<'_> {
                 continue;
             }
             let st = text.sentence_text(s);
+            self.current = st;
             self.scan_persons(st, i);
             for rule in &self.rules.patterns {
                 // Captions name people with their roles; other relations
@@ -175,9 +192,20 @@ impl Doc<'_> {
                 // from just after each match's start.
                 let mut at = 0;
                 while at < st.len() {
-                    let Some(c) = rule.regex.captures_at(st, at) else { break };
+                    let Some(c) = rule.regex.captures_at(st, at) else {
+                        break;
+                    };
                     let Some(m) = c.get(0) else { break };
-                    self.apply(rule, &c, i, s);
+                    // A match that starts inside a word ("AL-planen" in
+                    // "KAL-planen") is a tail of an earlier match.
+                    let inside_word = m.as_str().starts_with(char::is_alphanumeric)
+                        && st[..m.start()]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|ch| ch.is_alphanumeric() || ch == '-');
+                    if !inside_word {
+                        self.apply(rule, &c, i, s);
+                    }
                     at = m.start() + st[m.start()..].chars().next().map_or(1, char::len_utf8);
                 }
             }
@@ -213,7 +241,17 @@ impl Doc<'_> {
         }
     }
 
-    fn fact(&self, relation: Relation, subject: &str, role: &str, object: &str, org: Option<&OrgRef>, kind: EntityKind, rule: &str, s: &Sentence) -> Fact {
+    fn fact(
+        &self,
+        relation: Relation,
+        subject: &str,
+        role: &str,
+        object: &str,
+        org: Option<&OrgRef>,
+        kind: EntityKind,
+        rule: &str,
+        s: &Sentence,
+    ) -> Fact {
         let (start, end) = self.text.original_span(s.start, s.end);
         Fact {
             relation,
@@ -225,7 +263,12 @@ impl Doc<'_> {
             doc: self.id.to_string(),
             start,
             end,
-            evidence: self.text.sentence_text(s).split_whitespace().collect::<Vec<_>>().join(" "),
+            evidence: self
+                .text
+                .sentence_text(s)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             rule: rule.to_string(),
         }
     }
@@ -234,6 +277,17 @@ impl Doc<'_> {
     /// referring back to one.
     fn person_of(&mut self, c: &Captures, sentence: usize, strong: bool) -> Option<String> {
         if let Some(p) = c.name("person") {
+            if self.starts_inside_a_name(p.start()) {
+                return None;
+            }
+            // A name right before a comma is an apposition: strong evidence
+            // even for a given name the gazetteer lacks.
+            let strong = strong
+                && c.get(0).is_some_and(|m| {
+                    m.as_str()[p.end() - m.start()..]
+                        .trim_start()
+                        .starts_with(',')
+                });
             let name = self.resolver.clean_person(p.as_str(), strong)?;
             self.register(&name, sentence);
             return Some(name);
@@ -253,6 +307,31 @@ impl Doc<'_> {
         None
     }
 
+    /// Does a person match start in the middle of a longer name ("Lena
+    /// Sellergren" inside "Anna-Lena Sellergren")? `start` is relative to the
+    /// haystack the captures came from.
+    fn starts_inside_a_name(&self, start: usize) -> bool {
+        let hay = self.current;
+        let Some(before) = hay.get(..start) else {
+            return false;
+        };
+        match before.chars().next_back() {
+            Some(ch) if ch.is_alphanumeric() || ch == '-' => true,
+            Some(' ') | Some('\n') => {
+                let word = before
+                    .trim_end()
+                    .rsplit(|ch: char| ch.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                word.chars().next().is_some_and(char::is_uppercase)
+                    && word.chars().all(|ch| ch.is_alphabetic() || ch == '-')
+                    && !self.rules.not_names.contains(word)
+                    && self.rules.role_lemma(word).is_none()
+            }
+            _ => false,
+        }
+    }
+
     fn by_first_name(&self, first: &str) -> Option<String> {
         let mut found: Vec<&Person> = self.persons.iter().filter(|p| p.first == first).collect();
         found.dedup_by(|a, b| a.full == b.full);
@@ -267,6 +346,11 @@ impl Doc<'_> {
         self.context.get(i).cloned().flatten()
     }
 
+    fn near_context_org(&self, s: &Sentence) -> Option<OrgRef> {
+        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        self.near_context.get(i).cloned().flatten()
+    }
+
     fn apply(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
         match rule.relation.as_str() {
             "membership" => self.membership(rule, c, i, s),
@@ -277,8 +361,13 @@ impl Doc<'_> {
     }
 
     fn membership(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
-        let Some(person) = self.person_of(c, i, true) else { return };
-        let roles_text = c.name("roles").or_else(|| c.name("role")).map_or("", |m| m.as_str());
+        let Some(person) = self.person_of(c, i, true) else {
+            return;
+        };
+        let roles_text = c
+            .name("roles")
+            .or_else(|| c.name("role"))
+            .map_or("", |m| m.as_str());
         let mut roles = self.resolver.split_roles(roles_text);
         if roles.is_empty() {
             return;
@@ -297,7 +386,8 @@ impl Doc<'_> {
         let mut more: Vec<(Vec<String>, Option<OrgRef>)> = Vec::new();
         if org.is_none() {
             if let Some(t) = c.name("tail") {
-                let (first_org, rest) = self.resolver.tail(t.as_str(), self.context_org(s).as_ref());
+                let (first_org, rest) =
+                    self.resolver.tail(t.as_str(), self.context_org(s).as_ref());
                 org = first_org;
                 more = rest;
             }
@@ -306,30 +396,49 @@ impl Doc<'_> {
             // "A, socialchef, och B, IFO-chef, båda från X kommun."
             let st = self.text.sentence_text(s);
             if let Some(m) = SHARED_ORG.captures(st).and_then(|c| c.get(1)) {
-                org = self.resolver.org_text(m.as_str(), self.context_org(s).as_ref());
+                org = self
+                    .resolver
+                    .org_text(m.as_str(), self.context_org(s).as_ref());
             }
         }
         if org.is_none() {
             org = self.context_org(s);
         }
         if let Some(o) = &org {
-            for p in self.persons.iter_mut().filter(|p| p.full == person && p.org.is_none()) {
+            for p in self
+                .persons
+                .iter_mut()
+                .filter(|p| p.full == person && p.org.is_none())
+            {
                 p.org = Some(o.clone());
             }
         }
         let mut groups = vec![(std::mem::take(&mut roles), org)];
         groups.extend(more);
         for (roles, org) in groups {
-            let Some(org) = org.or_else(|| self.context_org(s)) else { continue };
+            let Some(org) = org.or_else(|| self.context_org(s)) else {
+                continue;
+            };
             for role in roles {
-                let f = self.fact(Relation::Membership, &person, &role, &org.name, Some(&org), org.kind.clone(), &rule.id, s);
+                let f = self.fact(
+                    Relation::Membership,
+                    &person,
+                    &role,
+                    &org.name,
+                    Some(&org),
+                    org.kind.clone(),
+                    &rule.id,
+                    s,
+                );
                 self.facts.push(f);
             }
         }
     }
 
     fn attended(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
-        let Some(event) = c.name("event").map(|m| m.as_str().to_string()) else { return };
+        let Some(event) = c.name("event").map(|m| m.as_str().to_string()) else {
+            return;
+        };
         let mut people = Vec::new();
         if let Some(list) = c.name("persons") {
             let names: Vec<String> = self
@@ -352,7 +461,9 @@ impl Doc<'_> {
                 .iter()
                 .filter(|p| {
                     let ps = &self.text.sentences[p.sentence];
-                    p.sentence <= i && (ps.paragraph == para || ps.paragraph + 1 == para) && ps.section == s.section
+                    p.sentence <= i
+                        && (ps.paragraph == para || ps.paragraph + 1 == para)
+                        && ps.section == s.section
                 })
                 .map(|p| p.full.clone())
                 .collect();
@@ -363,13 +474,24 @@ impl Doc<'_> {
             }
         }
         for p in people {
-            let f = self.fact(Relation::Attended, &p, "", &event, None, EntityKind::Event, &rule.id, s);
+            let f = self.fact(
+                Relation::Attended,
+                &p,
+                "",
+                &event,
+                None,
+                EntityKind::Event,
+                &rule.id,
+                s,
+            );
             self.facts.push(f);
         }
     }
 
     fn initiative(&mut self, rule: &PatternRule, c: &Captures, _i: usize, s: &Sentence) {
-        let Some(m) = c.name("initiative") else { return };
+        let Some(m) = c.name("initiative") else {
+            return;
+        };
         let name = m.as_str().trim().trim_matches('"').trim().to_string();
         if name.chars().count() < 3 {
             return;
@@ -382,7 +504,16 @@ impl Doc<'_> {
             .or_else(|| self.resolver.first_org_in(st, self.context_org(s).as_ref()))
             .or_else(|| self.context_org(s));
         if let Some(org) = &org {
-            let f = self.fact(Relation::Initiative, &name, "", &org.name, Some(org), org.kind.clone(), &rule.id, s);
+            let f = self.fact(
+                Relation::Initiative,
+                &name,
+                "",
+                &org.name,
+                Some(org),
+                org.kind.clone(),
+                &rule.id,
+                s,
+            );
             self.facts.push(f);
         }
         // The problems the sentence names are what the initiative addresses.
@@ -395,7 +526,16 @@ impl Doc<'_> {
             .collect();
         for ci in concepts {
             let concept = self.rules.concepts[ci].id.clone();
-            let f = self.fact(Relation::Addresses, &name, "", &concept, None, EntityKind::Concept, &format!("addresses.{concept}"), s);
+            let f = self.fact(
+                Relation::Addresses,
+                &name,
+                "",
+                &concept,
+                None,
+                EntityKind::Concept,
+                &format!("addresses.{concept}"),
+                s,
+            );
             self.facts.push(f);
         }
     }
@@ -404,6 +544,11 @@ impl Doc<'_> {
     /// challenge, attributed to the organisation the sentence is about.
     fn problems(&mut self, _i: usize, s: &Sentence) {
         let st = self.text.sentence_text(s);
+        // "12 Konsulter behövs..." in a table of contents, "3 Rimlig
+        // arbetsbelastning" in a ranked list: not statements about anyone.
+        if st.starts_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
         let problem_context = self.rules.problem_words.is_match(st);
         let mut hits = Vec::new();
         for (ci, re, strong) in &self.rules.cue_regexes {
@@ -422,7 +567,16 @@ impl Doc<'_> {
         let Some(org) = org else { return };
         for ci in hits {
             let concept = self.rules.concepts[ci].id.clone();
-            let f = self.fact(Relation::Faces, &org.name, "", &concept, Some(&org), org.kind.clone(), &format!("faces.{concept}"), s);
+            let f = self.fact(
+                Relation::Faces,
+                &org.name,
+                "",
+                &concept,
+                Some(&org),
+                org.kind.clone(),
+                &format!("faces.{concept}"),
+                s,
+            );
             self.facts.push(f);
         }
     }
@@ -436,18 +590,25 @@ impl Doc<'_> {
         }
         if let Some(sp) = &s.speaker {
             if let Some(full) = self.by_first_name(sp) {
-                if let Some(o) = self.persons.iter().find(|p| p.full == full).and_then(|p| p.org.clone()) {
+                if let Some(o) = self
+                    .persons
+                    .iter()
+                    .find(|p| p.full == full)
+                    .and_then(|p| p.org.clone())
+                {
                     return Some(o);
                 }
             }
         }
-        self.context_org(s)
+        self.near_context_org(s)
     }
 }
 
 /// "båda från X", "alla tre på X": an organisation shared by the people of a sentence.
 static SHARED_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"\b(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)")
+    compile(
+        r"\b(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)",
+    )
 });
 
 /// Compiles a pattern-independent regex once; used by [`Resolver`].
@@ -457,7 +618,6 @@ pub(crate) fn compile(re: &str) -> Regex {
     // back to a regex that never matches.
     Regex::new(re).unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
 }
-
 
 /// Runs every example and counterexample of every rule file and problem
 /// concept; returns one message per failure, naming the file and rule id.
@@ -476,7 +636,11 @@ pub fn check_examples(extractor: &Extractor) -> Vec<String> {
         let cols: Vec<String> = r.split('\t').map(crate::eval::norm).collect();
         cols.join("\t")
     };
-    let mut check = |file: String, id: &str, examples: &[crate::rules::Example], counter: &[crate::rules::Example], produced_by: &dyn Fn(&str) -> bool| {
+    let mut check = |file: String,
+                     id: &str,
+                     examples: &[crate::rules::Example],
+                     counter: &[crate::rules::Example],
+                     produced_by: &dyn Fn(&str) -> bool| {
         for ex in examples {
             let got = rows(&ex.text);
             for want in &ex.facts {
@@ -490,21 +654,40 @@ pub fn check_examples(extractor: &Extractor) -> Vec<String> {
             }
         }
         for ex in counter {
-            let bad: Vec<String> = rows(&ex.text).into_iter().filter(|(_, r)| produced_by(r)).map(|(l, _)| l).collect();
+            let bad: Vec<String> = rows(&ex.text)
+                .into_iter()
+                .filter(|(_, r)| produced_by(r))
+                .map(|(l, _)| l)
+                .collect();
             if !bad.is_empty() {
-                failures.push(format!("{file}: rule {id}: counterexample {:?} gave {:?}", ex.text, bad));
+                failures.push(format!(
+                    "{file}: rule {id}: counterexample {:?} gave {:?}",
+                    ex.text, bad
+                ));
             }
         }
     };
     for r in &rules.patterns {
         let id = r.id.clone();
-        check(r.file.display().to_string(), &r.id, &r.examples, &r.counterexamples, &|rule: &str| rule == id);
+        check(
+            r.file.display().to_string(),
+            &r.id,
+            &r.examples,
+            &r.counterexamples,
+            &|rule: &str| rule == id,
+        );
     }
     let problems = rules.dir.join("problems.toml").display().to_string();
     for c in &rules.concepts {
         let faces = format!("faces.{}", c.id);
         let addresses = format!("addresses.{}", c.id);
-        check(problems.clone(), &c.id, &c.examples, &c.counterexamples, &|rule: &str| rule == faces || rule == addresses);
+        check(
+            problems.clone(),
+            &c.id,
+            &c.examples,
+            &c.counterexamples,
+            &|rule: &str| rule == faces || rule == addresses,
+        );
     }
     failures
 }
@@ -516,7 +699,12 @@ mod tests {
     fn facts(text: &str) -> Vec<String> {
         let rules = Rules::load_default().expect("rules load");
         let ex = Extractor::new(&rules);
-        let mut v: Vec<String> = ex.extract("t", text).facts.iter().map(|f| crate::fact_row(f).line).collect();
+        let mut v: Vec<String> = ex
+            .extract("t", text)
+            .facts
+            .iter()
+            .map(|f| crate::fact_row(f).line)
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -537,14 +725,20 @@ mod tests {
     #[test]
     fn membership_role_before_name_and_first_name_later() {
         let text = "Socialchefen i Gislaved, Tomas Holm, vill se fler socionomer. Tomas tycker att det går bra.";
-        assert!(has(text, "membership\tTomas Holm\tsocialchef\tGislaveds kommun\t0662"));
+        assert!(has(
+            text,
+            "membership\tTomas Holm\tsocialchef\tGislaveds kommun\t0662"
+        ));
         assert!(!facts(text).iter().any(|l| l.contains("\tTomas\t")));
     }
 
     #[test]
     fn membership_falls_back_to_the_municipality_of_the_section() {
         let text = "Nytt arbetssätt i Ockelbo\n\nI Ockelbo kommun har man ändrat arbetet. Sara Lind, socialsekreterare, är nöjd.\n";
-        assert!(has(text, "membership\tSara Lind\tsocialsekreterare\tOckelbo kommun\t2101"));
+        assert!(has(
+            text,
+            "membership\tSara Lind\tsocialsekreterare\tOckelbo kommun\t2101"
+        ));
     }
 
     #[test]
@@ -557,30 +751,53 @@ mod tests {
 
     #[test]
     fn membership_needs_a_role_word() {
-        assert!(facts("Karl Berg, glad och nöjd, gick hem till Vision.").iter().all(|l| !l.starts_with("membership")));
+        assert!(
+            facts("Karl Berg, glad och nöjd, gick hem till Vision.")
+                .iter()
+                .all(|l| !l.starts_with("membership"))
+        );
     }
 
     #[test]
     fn attended_event_and_group() {
         let text = "Eva Lund och Omar Ali arbetar i Tranås kommun. De har varit på Framtidsdagarna flera gånger.";
         let f = facts(text);
-        assert!(f.contains(&"attended\tEva Lund\t\tFramtidsdagarna\t".to_string()), "{f:?}");
-        assert!(f.contains(&"attended\tOmar Ali\t\tFramtidsdagarna\t".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"attended\tEva Lund\t\tFramtidsdagarna\t".to_string()),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&"attended\tOmar Ali\t\tFramtidsdagarna\t".to_string()),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn faces_needs_a_problem_word_or_strong_cue() {
         let text = "Läget i Vimmerby\n\nI Vimmerby kommun är det svårt att rekrytera socionomer. Kommunen har en budget.\n";
         let f = facts(text);
-        assert!(f.contains(&"faces\tVimmerby kommun\t\trekrytering\t0884".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"faces\tVimmerby kommun\t\trekrytering\t0884".to_string()),
+            "{f:?}"
+        );
         assert!(!f.iter().any(|l| l.ends_with("ekonomi\t0884")), "{f:?}");
     }
 
     #[test]
     fn initiative_with_the_problems_it_addresses() {
-        let f = facts("Socialförvaltningen i Härnösand har tagit fram STARK-planen mot hög personalomsättning.");
-        assert!(f.contains(&"initiative\tSTARK-planen\t\tSocialförvaltningen i Härnösand\t2280".to_string()), "{f:?}");
-        assert!(f.contains(&"addresses\tSTARK-planen\t\tpersonalomsattning\t".to_string()), "{f:?}");
+        let f = facts(
+            "Socialförvaltningen i Härnösand har tagit fram STARK-planen mot hög personalomsättning.",
+        );
+        assert!(
+            f.contains(
+                &"initiative\tSTARK-planen\t\tSocialförvaltningen i Härnösand\t2280".to_string()
+            ),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&"addresses\tSTARK-planen\t\tpersonalomsattning\t".to_string()),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -589,10 +806,17 @@ mod tests {
         let ex = Extractor::new(&rules);
         let original = "Inledning.\r\nLisa Ek, socialchef i Ljus-\ndals kommun, talar.";
         let e = ex.extract("t", original);
-        let f = e.facts.iter().find(|f| f.relation == Relation::Membership).expect("a membership");
+        let f = e
+            .facts
+            .iter()
+            .find(|f| f.relation == Relation::Membership)
+            .expect("a membership");
         let chars: Vec<char> = original.chars().collect();
         let span: String = chars[f.start..f.end].iter().collect();
-        assert!(span.starts_with("Lisa Ek") && span.ends_with("talar."), "{span:?}");
+        assert!(
+            span.starts_with("Lisa Ek") && span.ends_with("talar."),
+            "{span:?}"
+        );
     }
 
     #[test]

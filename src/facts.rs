@@ -104,6 +104,71 @@ impl Fact {
     }
 }
 
+impl Fact {
+    /// What the fact states, as far as a reader of the TSV can tell: two
+    /// facts with the same identity say the same thing (an organisation of a
+    /// municipality and the municipality itself are the same side of a
+    /// `faces` or `membership` fact when both carry its code).
+    pub fn identity(&self) -> (Relation, String, String, String) {
+        let by_code = |name: &str| {
+            if self.kommun.is_empty() {
+                crate::eval::norm(name)
+            } else {
+                format!("#{}", self.kommun)
+            }
+        };
+        match self.relation {
+            Relation::Faces => (
+                self.relation,
+                by_code(&self.subject),
+                String::new(),
+                crate::eval::norm(&self.object),
+            ),
+            Relation::Membership | Relation::Initiative => (
+                self.relation,
+                crate::eval::norm(&self.subject),
+                crate::eval::norm(&self.role),
+                by_code(&self.object),
+            ),
+            _ => (
+                self.relation,
+                crate::eval::norm(&self.subject),
+                String::new(),
+                crate::eval::norm(&self.object),
+            ),
+        }
+    }
+}
+
+/// The facts a document states, one per [`Fact::identity`], first
+/// occurrence kept (the graph keeps every occurrence as evidence).
+/// A role that another fact of the same person and organisation names more
+/// precisely (`ordförande` beside `förbundsordförande`) is dropped.
+pub fn distinct(facts: &[Fact]) -> Vec<&Fact> {
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<_> = facts.iter().map(Fact::identity).collect();
+    facts
+        .iter()
+        .zip(&ids)
+        .filter(|(f, id)| {
+            if f.relation == Relation::Membership {
+                let finer = ids.iter().any(|o| {
+                    o.0 == id.0
+                        && o.1 == id.1
+                        && o.3 == id.3
+                        && o.2.len() > id.2.len()
+                        && o.2.ends_with(id.2.as_str())
+                });
+                if finer {
+                    return false;
+                }
+            }
+            seen.insert((*id).clone())
+        })
+        .map(|(f, _)| f)
+        .collect()
+}
+
 /// The header line of a facts TSV file.
 pub const HEADER: &str = "relation\tsubject\trole\tobject\tkommun";
 
@@ -117,7 +182,7 @@ pub fn write_tsv(facts: &[Fact]) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     let mut seen = std::collections::HashSet::new();
-    for f in facts {
+    for f in distinct(facts) {
         let line = format!(
             "{}\t{}\t{}\t{}\t{}",
             f.relation,
@@ -201,7 +266,10 @@ mod tests {
             rule: "r".into(),
         };
         let tsv = write_tsv(&[f.clone(), f]);
-        assert_eq!(tsv, "relation\tsubject\trole\tobject\tkommun\nmembership\tAnna Berg\tsocialchef\tLunds kommun\t1281\n");
+        assert_eq!(
+            tsv,
+            "relation\tsubject\trole\tobject\tkommun\nmembership\tAnna Berg\tsocialchef\tLunds kommun\t1281\n"
+        );
         let rows = read_tsv(&tsv, false).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].subject, "Anna Berg");

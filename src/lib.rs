@@ -59,8 +59,11 @@ pub fn run_corpus(dir: &Path, rules: &Rules, max_bytes: u64) -> Result<CorpusRun
         .with_context(|| format!("reading corpus folder {}", dir.display()))?;
     let extractor = Extractor::new(rules);
     let bar = if std::io::stderr().is_terminal() && !docs.is_empty() {
-        let bar = ProgressBar::with_draw_target(Some(docs.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} extracting [{bar:30}] {pos}/{len} documents ({elapsed})") {
+        let bar =
+            ProgressBar::with_draw_target(Some(docs.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} extracting [{bar:30}] {pos}/{len} documents ({elapsed})",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar
@@ -98,10 +101,13 @@ pub fn write_facts(run: &CorpusRun, out: &Path) -> Result<()> {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!(
         "{}.tmp",
-        path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default()
+        path.extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default()
     ));
     fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+    fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
     Ok(())
 }
 
@@ -115,7 +121,14 @@ pub fn fact_row(f: &Fact) -> Row {
         object: clean(&f.object),
         kommun: f.kommun.clone(),
         required: true,
-        line: format!("{}\t{}\t{}\t{}\t{}", f.relation, clean(&f.subject), clean(&f.role), clean(&f.object), f.kommun),
+        line: format!(
+            "{}\t{}\t{}\t{}\t{}",
+            f.relation,
+            clean(&f.subject),
+            clean(&f.role),
+            clean(&f.object),
+            f.kommun
+        ),
     }
 }
 
@@ -129,10 +142,15 @@ pub fn read_gold(dir: &Path) -> Result<BTreeMap<String, Vec<Row>>> {
         .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let stem = name.split(".part").next().unwrap_or(&name).to_string();
-        let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let rows = facts::read_tsv(&text, true).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let rows =
+            facts::read_tsv(&text, true).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         out.entry(stem).or_default().extend(rows);
     }
     Ok(out)
@@ -159,7 +177,7 @@ pub fn evaluate(run: &CorpusRun, gold_dir: &Path) -> Result<Evaluation> {
             .iter()
             .zip(&run.extractions)
             .filter(|(d, _)| &d.id == id)
-            .flat_map(|(_, e)| &e.facts)
+            .flat_map(|(_, e)| facts::distinct(&e.facts))
             .collect();
         let rows: Vec<Row> = facts.iter().map(|f| fact_row(f)).collect();
         let score = eval::score_doc(g, &rows);
@@ -180,7 +198,11 @@ pub fn evaluate(run: &CorpusRun, gold_dir: &Path) -> Result<Evaluation> {
 
 /// Builds the RDF graph of a corpus run: municipalities, documents, facts
 /// with provenance.
-pub fn build_graph(run: &CorpusRun, rules: &Rules, corpus_dir: &Path) -> Vec<oxigraph::model::Triple> {
+pub fn build_graph(
+    run: &CorpusRun,
+    rules: &Rules,
+    corpus_dir: &Path,
+) -> Vec<oxigraph::model::Triple> {
     let mut g = rdf::GraphBuilder::new();
     g.add_municipalities(rules);
     for d in &run.docs {

@@ -20,8 +20,17 @@ fn main() -> ExitCode {
     };
     let result = match &args.command {
         Command::Facts { corpus, out: dir } => app::facts(&opts(corpus), dir, &mut out),
-        Command::Eval { corpus, gold, show_errors, by_rule } => app::eval(&opts(corpus), gold, *show_errors, *by_rule, &mut out),
-        Command::Build { corpus, turtle, examples } => app::build(&opts(corpus), turtle, *examples, &mut out),
+        Command::Eval {
+            corpus,
+            gold,
+            show_errors,
+            by_rule,
+        } => app::eval(&opts(corpus), gold, *show_errors, *by_rule, &mut out),
+        Command::Build {
+            corpus,
+            turtle,
+            examples,
+        } => app::build(&opts(corpus), turtle, *examples, &mut out),
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
     };
     match result {

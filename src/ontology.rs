@@ -31,23 +31,67 @@ pub fn problems_ttl(rules: &Rules) -> Result<String> {
     let sv = |s: &str| -> Term { Literal::new_language_tagged_literal_unchecked(s, "sv").into() };
     let en = |s: &str| -> Term { Literal::new_language_tagged_literal_unchecked(s, "en").into() };
     let mut t = vec![
-        Triple::new(scheme.clone(), ty.clone(), nn(format!("{SKOS}ConceptScheme"))),
-        Triple::new(scheme.clone(), nn(format!("{RDFS}label")), en("socialgraf problem concepts")),
-        Triple::new(scheme.clone(), nn(format!("{RDFS}label")), sv("socialgrafs problembegrepp")),
+        Triple::new(
+            scheme.clone(),
+            ty.clone(),
+            nn(format!("{SKOS}ConceptScheme")),
+        ),
+        Triple::new(
+            scheme.clone(),
+            nn(format!("{RDFS}label")),
+            en("socialgraf problem concepts"),
+        ),
+        Triple::new(
+            scheme.clone(),
+            nn(format!("{RDFS}label")),
+            sv("socialgrafs problembegrepp"),
+        ),
     ];
     for c in &rules.concepts {
         let node = nn(format!("{PROBLEM}{}", c.id));
-        t.push(Triple::new(node.clone(), ty.clone(), nn(format!("{SKOS}Concept"))));
-        t.push(Triple::new(node.clone(), nn(format!("{SKOS}inScheme")), scheme.clone()));
-        t.push(Triple::new(node.clone(), nn(format!("{SKOS}notation")), Literal::new_simple_literal(&c.id)));
-        t.push(Triple::new(node.clone(), nn(format!("{SKOS}prefLabel")), sv(&c.label_sv)));
-        t.push(Triple::new(node.clone(), nn(format!("{SKOS}prefLabel")), en(&c.label_en)));
-        t.push(Triple::new(node.clone(), nn(format!("{SKOS}scopeNote")), en(&c.scope)));
+        t.push(Triple::new(
+            node.clone(),
+            ty.clone(),
+            nn(format!("{SKOS}Concept")),
+        ));
+        t.push(Triple::new(
+            node.clone(),
+            nn(format!("{SKOS}inScheme")),
+            scheme.clone(),
+        ));
+        t.push(Triple::new(
+            node.clone(),
+            nn(format!("{SKOS}notation")),
+            Literal::new_simple_literal(&c.id),
+        ));
+        t.push(Triple::new(
+            node.clone(),
+            nn(format!("{SKOS}prefLabel")),
+            sv(&c.label_sv),
+        ));
+        t.push(Triple::new(
+            node.clone(),
+            nn(format!("{SKOS}prefLabel")),
+            en(&c.label_en),
+        ));
+        t.push(Triple::new(
+            node.clone(),
+            nn(format!("{SKOS}scopeNote")),
+            en(&c.scope),
+        ));
         for s in &c.strong {
-            t.push(Triple::new(node.clone(), nn(format!("{SKOS}altLabel")), sv(s)));
+            t.push(Triple::new(
+                node.clone(),
+                nn(format!("{SKOS}altLabel")),
+                sv(s),
+            ));
         }
         for s in c.cues.iter().filter(|s| !c.strong.contains(s)) {
-            t.push(Triple::new(node.clone(), nn(format!("{SKOS}hiddenLabel")), sv(s)));
+            t.push(Triple::new(
+                node.clone(),
+                nn(format!("{SKOS}hiddenLabel")),
+                sv(s),
+            ));
         }
     }
     let header = "# Problem concepts: the SKOS scheme that `addresses` and `faces` facts point to.\n# Generated from extract/problems.toml by `socialgraf ontology`; do not edit by hand\n# (a test fails when this file is out of date). altLabel: strong cue phrases;\n# hiddenLabel: other cue phrases (`*` = any continuation of the word).\n";
@@ -98,19 +142,31 @@ pub fn check_shapes(store: &Store, shapes_ttl: &str) -> Result<Vec<Violation>> {
                 Subject::BlankNode(b) => format!("_:{}", b.id),
                 Subject::Triple(_) => return Ok(()),
             };
-            by_subject.entry(s).or_default().push((t.predicate.iri.to_string(), rio_term(&t.object)));
+            by_subject
+                .entry(s)
+                .or_default()
+                .push((t.predicate.iri.to_string(), rio_term(&t.object)));
             Ok(()) as Result<(), TurtleError>
         })
         .context("parsing the shapes file")?;
     let get = |s: &str, p: &str| -> Vec<String> {
         by_subject
             .get(s)
-            .map(|v| v.iter().filter(|(pp, _)| pp == p).map(|(_, o)| o.clone()).collect())
+            .map(|v| {
+                v.iter()
+                    .filter(|(pp, _)| pp == p)
+                    .map(|(_, o)| o.clone())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut violations = Vec::new();
     for (shape, props) in &by_subject {
-        let Some(class) = props.iter().find(|(p, _)| p == &format!("{SH}targetClass")).map(|(_, o)| o.clone()) else {
+        let Some(class) = props
+            .iter()
+            .find(|(p, _)| p == &format!("{SH}targetClass"))
+            .map(|(_, o)| o.clone())
+        else {
             continue;
         };
         for ps in get(shape, &format!("{SH}property")) {
@@ -137,7 +193,9 @@ pub fn check_shapes(store: &Store, shapes_ttl: &str) -> Result<Vec<Violation>> {
                 // Oxigraph stores the integer subtypes as xsd:integer, so a
                 // non-negative integer is checked by its type and value.
                 let filter = if dt == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger" {
-                    format!("!isLiteral(?v) || !(datatype(?v) IN (<{dt}>, <http://www.w3.org/2001/XMLSchema#integer>)) || ?v < 0")
+                    format!(
+                        "!isLiteral(?v) || !(datatype(?v) IN (<{dt}>, <http://www.w3.org/2001/XMLSchema#integer>)) || ?v < 0"
+                    )
                 } else {
                     format!("!isLiteral(?v) || !sameTerm(datatype(?v), <{dt}>)")
                 };
@@ -158,7 +216,12 @@ pub fn check_shapes(store: &Store, shapes_ttl: &str) -> Result<Vec<Violation>> {
             for (constraint, q) in queries {
                 for row in crate::store::select(store, &q, &["x"])? {
                     violations.push(Violation {
-                        focus: row.first().cloned().flatten().map(|t| t.to_string()).unwrap_or_default(),
+                        focus: row
+                            .first()
+                            .cloned()
+                            .flatten()
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
                         shape: shape.clone(),
                         message: format!("{} (sh:{constraint} on {})", c.message, c.path),
                     });

@@ -176,8 +176,14 @@ impl GraphBuilder {
 
     fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
         let o: Term = o.into();
-        self.triples
-            .insert((s.as_str().to_string(), p.as_str().to_string(), o.to_string()), o);
+        self.triples.insert(
+            (
+                s.as_str().to_string(),
+                p.as_str().to_string(),
+                o.to_string(),
+            ),
+            o,
+        );
     }
 
     fn a(&mut self, s: &NamedNode, class: NamedNode) {
@@ -213,7 +219,10 @@ impl GraphBuilder {
     fn person(&mut self, name: &str) -> NamedNode {
         let node = ids::person(name);
         self.a(&node, iri(FOAF, "Person"));
-        self.person_names.entry(node.clone()).or_default().insert(name.to_string());
+        self.person_names
+            .entry(node.clone())
+            .or_default()
+            .insert(name.to_string());
         node
     }
 
@@ -248,7 +257,15 @@ impl GraphBuilder {
             .patterns
             .iter()
             .find(|r| r.id == id)
-            .map(|r| format!("extract/rules/{}", r.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()))
+            .map(|r| {
+                format!(
+                    "extract/rules/{}",
+                    r.file
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )
+            })
             .unwrap_or_else(|| "extract/problems.toml".to_string());
         self.add(&node, iri(DCTERMS, "source"), lit(&file));
         node
@@ -256,56 +273,73 @@ impl GraphBuilder {
 
     /// Adds a fact: its statement and its provenance.
     pub fn add_fact(&mut self, f: &Fact, rules: &Rules) {
-        let (s, p, o, membership): (NamedNode, NamedNode, NamedNode, Option<NamedNode>) = match f.relation {
-            Relation::Membership => {
-                let person = self.person(&f.subject);
-                let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
-                let m = iri(ID, &format!("membership/{}", short_hash(&[person.as_str(), &f.role, org.as_str()])));
-                self.a(&m, iri(ORG, "Membership"));
-                self.add(&m, iri(ORG, "member"), person.clone());
-                self.add(&m, iri(ORG, "organization"), org.clone());
-                if !f.role.is_empty() {
-                    let role = ids::role(&f.role);
-                    self.a(&role, iri(ORG, "Role"));
-                    self.add(&role, iri(SKOS, "prefLabel"), lang(&f.role, "sv"));
-                    self.add(&m, iri(ORG, "role"), role);
+        let (s, p, o, membership): (NamedNode, NamedNode, NamedNode, Option<NamedNode>) =
+            match f.relation {
+                Relation::Membership => {
+                    let person = self.person(&f.subject);
+                    let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
+                    let m = iri(
+                        ID,
+                        &format!(
+                            "membership/{}",
+                            short_hash(&[person.as_str(), &f.role, org.as_str()])
+                        ),
+                    );
+                    self.a(&m, iri(ORG, "Membership"));
+                    self.add(&m, iri(ORG, "member"), person.clone());
+                    self.add(&m, iri(ORG, "organization"), org.clone());
+                    if !f.role.is_empty() {
+                        let role = ids::role(&f.role);
+                        self.a(&role, iri(ORG, "Role"));
+                        self.add(&role, iri(SKOS, "prefLabel"), lang(&f.role, "sv"));
+                        self.add(&m, iri(ORG, "role"), role);
+                    }
+                    (person, iri(ORG, "memberOf"), org, Some(m))
                 }
-                (person, iri(ORG, "memberOf"), org, Some(m))
-            }
-            Relation::Initiative => {
-                let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
-                let node = ids::initiative(&f.subject, &f.kommun);
-                self.a(&node, iri(SG, "Initiative"));
-                self.add(&node, iri(RDFS, "label"), lit(&f.subject));
-                self.add(&node, iri(SG, "runBy"), org.clone());
-                (node, iri(SG, "runBy"), org, None)
-            }
-            Relation::Addresses => {
-                let node = ids::initiative(&f.subject, &f.kommun);
-                self.a(&node, iri(SG, "Initiative"));
-                self.add(&node, iri(RDFS, "label"), lit(&f.subject));
-                let c = ids::concept(&f.object);
-                self.add(&node, iri(SG, "addresses"), c.clone());
-                (node, iri(SG, "addresses"), c, None)
-            }
-            Relation::Faces => {
-                let org = self.org(&f.subject, &f.kommun, &f.org_kind, rules);
-                let c = ids::concept(&f.object);
-                self.add(&org, iri(SG, "faces"), c.clone());
-                (org, iri(SG, "faces"), c, None)
-            }
-            Relation::Attended => {
-                let person = self.person(&f.subject);
-                let ev = ids::event(&f.object);
-                self.a(&ev, iri(SCHEMA, "Event"));
-                self.add(&ev, iri(RDFS, "label"), lit(&f.object));
-                self.add(&person, iri(SG, "attended"), ev.clone());
-                (person, iri(SG, "attended"), ev, None)
-            }
-        };
+                Relation::Initiative => {
+                    let org = self.org(&f.object, &f.kommun, &f.org_kind, rules);
+                    let node = ids::initiative(&f.subject, &f.kommun);
+                    self.a(&node, iri(SG, "Initiative"));
+                    self.add(&node, iri(RDFS, "label"), lit(&f.subject));
+                    self.add(&node, iri(SG, "runBy"), org.clone());
+                    (node, iri(SG, "runBy"), org, None)
+                }
+                Relation::Addresses => {
+                    let node = ids::initiative(&f.subject, &f.kommun);
+                    self.a(&node, iri(SG, "Initiative"));
+                    self.add(&node, iri(RDFS, "label"), lit(&f.subject));
+                    let c = ids::concept(&f.object);
+                    self.add(&node, iri(SG, "addresses"), c.clone());
+                    (node, iri(SG, "addresses"), c, None)
+                }
+                Relation::Faces => {
+                    let org = self.org(&f.subject, &f.kommun, &f.org_kind, rules);
+                    let c = ids::concept(&f.object);
+                    self.add(&org, iri(SG, "faces"), c.clone());
+                    (org, iri(SG, "faces"), c, None)
+                }
+                Relation::Attended => {
+                    let person = self.person(&f.subject);
+                    let ev = ids::event(&f.object);
+                    self.a(&ev, iri(SCHEMA, "Event"));
+                    self.add(&ev, iri(RDFS, "label"), lit(&f.object));
+                    self.add(&person, iri(SG, "attended"), ev.clone());
+                    (person, iri(SG, "attended"), ev, None)
+                }
+            };
         let start = f.start.to_string();
         let end = f.end.to_string();
-        let h = short_hash(&[&f.doc, &start, &end, f.relation.as_str(), s.as_str(), p.as_str(), o.as_str(), &f.role, &f.rule]);
+        let h = short_hash(&[
+            &f.doc,
+            &start,
+            &end,
+            f.relation.as_str(),
+            s.as_str(),
+            p.as_str(),
+            o.as_str(),
+            &f.role,
+            &f.rule,
+        ]);
         let fact = iri(ID, &format!("fact/{h}"));
         for class in [iri(SG, "Fact"), iri(OA, "Annotation"), iri(PROV, "Entity")] {
             self.a(&fact, class);
@@ -357,7 +391,11 @@ impl GraphBuilder {
         for (s, mut pos) in grouped {
             pos.sort_by(|a, b| (a.0 != ty, a.0, a.1).cmp(&(b.0 != ty, b.0, b.1)));
             for (p, _, o) in pos {
-                out.push(Triple::new(NamedNode::new_unchecked(s), NamedNode::new_unchecked(p), o.clone()));
+                out.push(Triple::new(
+                    NamedNode::new_unchecked(s),
+                    NamedNode::new_unchecked(p),
+                    o.clone(),
+                ));
             }
         }
         out
@@ -375,7 +413,21 @@ pub fn to_turtle(triples: &[Triple]) -> anyhow::Result<String> {
     for t in triples {
         w.serialize_triple(t)?;
     }
-    Ok(String::from_utf8(w.finish()?)?)
+    let text = String::from_utf8(w.finish()?)?;
+    // The serializer writes its prefix lines in hash order: put them in the
+    // order of PREFIXES so the output is the same on every run.
+    let (prefix_lines, body): (Vec<&str>, Vec<&str>) = text
+        .split_inclusive('\n')
+        .partition(|l| l.starts_with("@prefix "));
+    let mut out = String::with_capacity(text.len());
+    for (p, _) in PREFIXES {
+        let head = format!("@prefix {p}: ");
+        if let Some(l) = prefix_lines.iter().find(|l| l.starts_with(&head)) {
+            out.push_str(l);
+        }
+    }
+    out.extend(body);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -392,7 +444,10 @@ mod tests {
     #[test]
     fn name_variants_meet() {
         let k = EntityKind::Municipality;
-        assert_eq!(ids::org("Sävsjö Kommun", "0684", &k), ids::org("Sävsjö kommun", "0684", &k));
+        assert_eq!(
+            ids::org("Sävsjö Kommun", "0684", &k),
+            ids::org("Sävsjö kommun", "0684", &k)
+        );
         let u = EntityKind::Organisation("förvaltning".into());
         assert_eq!(
             ids::org("Socialförvaltningen i Borås", "1490", &u),

@@ -20,6 +20,9 @@ pub struct OrgRef {
     pub kind: EntityKind,
 }
 
+/// Further roles of an apposition with the organisation each is held at.
+pub type RolesAt = (Vec<String>, Option<OrgRef>);
+
 /// Resolves mentions against the gazetteers of a [`Rules`].
 pub struct Resolver<'a> {
     rules: &'a Rules,
@@ -43,21 +46,34 @@ impl<'a> Resolver<'a> {
             .collect();
         heads.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         heads.dedup();
-        let place = format!(r"(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?)", m("MUNI").replace("(?P<muni>", "(?:"));
+        let place = format!(
+            r"(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?)",
+            m("MUNI").replace("(?P<muni>", "(?:")
+        );
         let heads = heads.join("|");
         let org_phrase = format!(
             r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})\b|(?i:(?:\b\p{{L}}+-\s+(?:och|eller)\s+)?\b\p{{L}}+(?:{heads}))\b(?:\s+(?:i|på|inom)\s+{place})?|(?i:\b(?:{heads}))\s+(?:i|på|inom)\s+{place})"
         );
-        let boundary_words: Vec<String> = rules.clause_words.iter().map(|w| regex::escape(w)).collect();
+        let boundary_words: Vec<String> = rules
+            .clause_words
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect();
         Resolver {
             rules,
             muni: compile(&m("MUNI")),
             known: compile(&m("KNOWNORG")),
             org_phrase: compile(&org_phrase),
             capitalised: compile(r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|för|och|i)){0,4}"),
-            boundary: compile(&format!(r"[,;:()]|\s–\s|\b(?:{})\b", boundary_words.join("|"))),
+            boundary: compile(&format!(
+                r"[,;:()]|\s–\s|\b(?:{})\b",
+                boundary_words.join("|")
+            )),
             person: compile(&m("PERSON")),
-            role_start: compile(&format!(r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})", m("ROLE").replace("(?P<role>", "(?:"))),
+            role_start: compile(&format!(
+                r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})",
+                m("ROLE").replace("(?P<role>", "(?:")
+            )),
         }
     }
 
@@ -73,23 +89,37 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         for m in self.muni.find_iter(text) {
             let s = m.as_str();
-            let Some(mu) = self.rules.municipality(s) else { continue };
+            let Some(mu) = self.rules.municipality(s) else {
+                continue;
+            };
             let bare = !s.contains(' ');
             if bare && self.rules.ambiguous_municipalities.contains(&mu.name) {
                 continue;
             }
             // Preceded by a capitalised word: a surname or a longer name.
             let before = text[..m.start()].trim_end();
-            let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+            let prev_word = before
+                .rsplit(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("");
             if bare && before.len() + 1 >= m.start() && self.rules.is_given_name(prev_word) {
                 continue;
             }
             // Followed by a capitalised word: "Berg Andersson", "Lund University".
             let after = &text[m.end()..];
-            if bare && after.starts_with(' ') && after[1..].chars().next().is_some_and(|c| c.is_uppercase()) && !after[1..].starts_with("Stad") && !after[1..].starts_with("Kommun") {
+            if bare
+                && after.starts_with(' ')
+                && after[1..].chars().next().is_some_and(|c| c.is_uppercase())
+                && !after[1..].starts_with("Stad")
+                && !after[1..].starts_with("Kommun")
+            {
                 continue;
             }
-            let name = if bare || !s.contains(' ') { mu.official() } else { s.to_string() };
+            let name = if bare || !s.contains(' ') {
+                mu.official()
+            } else {
+                s.to_string()
+            };
             out.push(OrgRef {
                 name,
                 kommun: Some(mu.code.clone()),
@@ -106,7 +136,11 @@ impl<'a> Resolver<'a> {
     pub fn clean_person(&self, raw: &str, strong: bool) -> Option<String> {
         let mut words: Vec<&str> = raw.split_whitespace().collect();
         while let Some(w) = words.first() {
-            if self.rules.not_names.contains(*w) || (!self.rules.is_given_name(w) && words.len() > 2 && self.rules.is_given_name(words[1])) {
+            if self.rules.not_names.contains(*w)
+                || (!self.rules.is_given_name(w)
+                    && words.len() > 2
+                    && self.rules.is_given_name(words[1]))
+            {
                 words.remove(0);
             } else {
                 break;
@@ -115,15 +149,22 @@ impl<'a> Resolver<'a> {
         if words.len() < 2 || words.len() > 4 {
             return None;
         }
-        if words.iter().any(|w| self.rules.not_names.contains(*w) || self.rules.role_lemma(w).is_some()) {
+        if words
+            .iter()
+            .any(|w| self.rules.not_names.contains(*w) || self.rules.role_lemma(w).is_some())
+        {
             return None;
         }
         let last = words[words.len() - 1];
-        if self.rules.municipality(last).is_some() && !self.rules.surnames.contains(last) && words.len() == 2 && !self.rules.is_given_name(words[0]) {
+        if self.rules.municipality(last).is_some()
+            && !self.rules.surnames.contains(last)
+            && words.len() == 2
+            && !self.rules.is_given_name(words[0])
+        {
             return None;
         }
         let known_first = self.rules.is_given_name(words[0]);
-        if !known_first && !(strong && self.rules.surnames.contains(last)) && !strong {
+        if !known_first && !strong {
             return None;
         }
         Some(words.join(" "))
@@ -132,7 +173,11 @@ impl<'a> Resolver<'a> {
     /// Splits a role phrase ("socionom och socialsekreterare") into lemmas.
     pub fn split_roles(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for part in text.split([',']).flat_map(|p| p.split(" och ")).flat_map(|p| p.split(" samt ")) {
+        for part in text
+            .split([','])
+            .flat_map(|p| p.split(" och "))
+            .flat_map(|p| p.split(" samt "))
+        {
             if let Some(l) = self.rules.role_lemma(part) {
                 if !out.contains(&l) {
                     out.push(l);
@@ -156,7 +201,11 @@ impl<'a> Resolver<'a> {
             });
         }
         if let Some(mu) = self.rules.municipality(p) {
-            let name = if p.contains(' ') { p.to_string() } else { mu.official() };
+            let name = if p.contains(' ') {
+                p.to_string()
+            } else {
+                mu.official()
+            };
             return Some(OrgRef {
                 name,
                 kommun: Some(mu.code.clone()),
@@ -177,7 +226,11 @@ impl<'a> Resolver<'a> {
     /// phrase; the earliest wins within a rank.
     fn org_in(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
         // Stop at the next person named in the text.
-        let seg = match self.person.find_iter(seg).find(|m| self.clean_person(m.as_str(), false).is_some()) {
+        let seg = match self
+            .person
+            .find_iter(seg)
+            .find(|m| self.clean_person(m.as_str(), false).is_some())
+        {
             Some(m) => &seg[..m.start()],
             None => seg,
         };
@@ -185,31 +238,51 @@ impl<'a> Resolver<'a> {
         let ctx_kommun = ctx.and_then(|c| c.kommun.clone());
         let mut best: Option<(u8, usize, OrgRef)> = None;
         let mut offer = |rank: u8, start: usize, org: OrgRef| {
-            if best.as_ref().is_none_or(|(r, s, _)| (rank, start) < (*r, *s)) {
+            if best
+                .as_ref()
+                .is_none_or(|(r, s, _)| (rank, start) < (*r, *s))
+            {
                 best = Some((rank, start, org));
             }
         };
         if let Some(k) = self.known.find(seg) {
             if let Some(o) = self.rules.known_org(k.as_str()) {
-                offer(0, k.start(), OrgRef {
-                    name: o.name.clone(),
-                    kommun: o.kommun.clone(),
-                    kind: EntityKind::Organisation(o.kind.clone()),
-                });
+                offer(
+                    0,
+                    k.start(),
+                    OrgRef {
+                        name: o.name.clone(),
+                        kommun: o.kommun.clone(),
+                        kind: EntityKind::Organisation(o.kind.clone()),
+                    },
+                );
             }
         }
         if let Some(m) = self.org_phrase.find(seg) {
             let phrase = m.as_str();
-            let placed = phrase.contains(" i ") || phrase.contains(" på ") || phrase.chars().next().is_some_and(char::is_uppercase);
-            let kommun = self.municipalities_in(phrase).into_iter().next().and_then(|o| o.kommun).or(ctx_kommun.clone());
-            offer(if placed { 1 } else { 3 }, m.start(), OrgRef {
-                name: phrase.to_string(),
-                kommun,
-                kind: EntityKind::Organisation(self.head_kind(phrase)),
-            });
+            let placed = phrase.contains(" i ")
+                || phrase.contains(" på ")
+                || phrase.chars().next().is_some_and(char::is_uppercase);
+            let kommun = self
+                .municipalities_in(phrase)
+                .into_iter()
+                .next()
+                .and_then(|o| o.kommun)
+                .or(ctx_kommun.clone());
+            offer(
+                if placed { 1 } else { 3 },
+                m.start(),
+                OrgRef {
+                    name: phrase.to_string(),
+                    kommun,
+                    kind: EntityKind::Organisation(self.head_kind(phrase)),
+                },
+            );
         }
         if let Some(m) = muni.clone() {
-            let at = seg.find(m.name.split(' ').next().unwrap_or("")).unwrap_or(0);
+            let at = seg
+                .find(m.name.split(' ').next().unwrap_or(""))
+                .unwrap_or(0);
             offer(2, at, m);
         }
         // A capitalised name at the start or after a preposition.
@@ -220,15 +293,31 @@ impl<'a> Resolver<'a> {
             .find_map(|p| t.strip_prefix(p).map(|r| (p.len(), r)))
             .unwrap_or((0, t));
         if let Some(c) = self.capitalised.find(t).filter(|c| c.start() == 0) {
-            let name = c.as_str().trim_end().trim_end_matches(" och").trim_end_matches(" för").trim_end_matches(" i").to_string();
+            let name = c
+                .as_str()
+                .trim_end()
+                .trim_end_matches(" och")
+                .trim_end_matches(" för")
+                .trim_end_matches(" i")
+                .to_string();
             let is_place = self.rules.municipality(&name).is_some();
-            if !is_place && !self.rules.not_names.contains(name.as_str()) && self.clean_person(&name, false).is_none() {
-                let kommun = muni.as_ref().and_then(|m| m.kommun.clone()).or(ctx_kommun.clone());
-                offer(1, lead + skip, OrgRef {
-                    name,
-                    kommun,
-                    kind: EntityKind::Organisation("organisation".to_string()),
-                });
+            if !is_place
+                && !self.rules.not_names.contains(name.as_str())
+                && self.clean_person(&name, false).is_none()
+            {
+                let kommun = muni
+                    .as_ref()
+                    .and_then(|m| m.kommun.clone())
+                    .or(ctx_kommun.clone());
+                offer(
+                    1,
+                    lead + skip,
+                    OrgRef {
+                        name,
+                        kommun,
+                        kind: EntityKind::Organisation("organisation".to_string()),
+                    },
+                );
             }
         }
         best.map(|(_, _, o)| o)
@@ -240,7 +329,11 @@ impl<'a> Resolver<'a> {
         self.rules
             .org_heads
             .iter()
-            .filter(|h| std::iter::once(&h.head).chain(&h.forms).any(|f| first.ends_with(&f.to_lowercase())))
+            .filter(|h| {
+                std::iter::once(&h.head)
+                    .chain(&h.forms)
+                    .any(|f| first.ends_with(&f.to_lowercase()))
+            })
             .max_by_key(|h| h.head.len())
             .map(|h| h.kind.clone())
             .unwrap_or_else(|| "organisation".to_string())
@@ -249,7 +342,7 @@ impl<'a> Resolver<'a> {
     /// Parses the text after a role: the organisation of that role, and
     /// further roles with their organisations ("styrelseledamot i X och
     /// socialsekreterare i Y").
-    pub fn tail(&self, tail: &str, ctx: Option<&OrgRef>) -> (Option<OrgRef>, Vec<(Vec<String>, Option<OrgRef>)>) {
+    pub fn tail(&self, tail: &str, ctx: Option<&OrgRef>) -> (Option<OrgRef>, Vec<RolesAt>) {
         let mut segments: Vec<(Vec<String>, &str)> = Vec::new();
         let mut rest = tail;
         let mut roles = Vec::new();

@@ -62,7 +62,10 @@ impl Municipality {
     /// `Skinnskattebergs kommun`, `Sävsjö kommun` (names ending in a vowel
     /// take no genitive s).
     pub fn official(&self) -> String {
-        if self.name.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'å', 'ä', 'ö']) {
+        if self
+            .name
+            .ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'å', 'ä', 'ö'])
+        {
             format!("{} kommun", self.name)
         } else {
             format!("{} kommun", self.genitive())
@@ -236,7 +239,10 @@ fn alternation<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     let mut v: Vec<&String> = items.into_iter().collect();
     v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     v.dedup();
-    v.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+    v.iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 impl Rules {
@@ -261,7 +267,9 @@ impl Rules {
             role_forms.insert(lemma.clone(), lemma.clone());
             if let Some(forms) = row.get(1) {
                 for f in split_alts(forms) {
-                    role_forms.entry(f.to_lowercase()).or_insert_with(|| lemma.clone());
+                    role_forms
+                        .entry(f.to_lowercase())
+                        .or_insert_with(|| lemma.clone());
                 }
             }
         }
@@ -325,7 +333,10 @@ impl Rules {
         for row in tsv_rows(&read(&g.join("organisationer.tsv"))?) {
             known_orgs.push(KnownOrg {
                 name: row[0].to_string(),
-                aliases: row.get(1).map(|a| split_alts(a).map(String::from).collect()).unwrap_or_default(),
+                aliases: row
+                    .get(1)
+                    .map(|a| split_alts(a).map(String::from).collect())
+                    .unwrap_or_default(),
                 kind: row.get(2).unwrap_or(&"").to_string(),
                 kommun: row.get(3).filter(|k| !k.is_empty()).map(|k| k.to_string()),
             });
@@ -334,17 +345,21 @@ impl Rules {
         for row in tsv_rows(&read(&g.join("orgtyper.tsv"))?) {
             org_heads.push(OrgHead {
                 head: row[0].to_string(),
-                forms: row.get(1).map(|a| split_alts(a).map(String::from).collect()).unwrap_or_default(),
+                forms: row
+                    .get(1)
+                    .map(|a| split_alts(a).map(String::from).collect())
+                    .unwrap_or_default(),
                 kind: row.get(2).unwrap_or(&"").to_string(),
                 level: row.get(3).unwrap_or(&"unit").to_string(),
             });
         }
 
         let problems_path = dir.join("problems.toml");
-        let pf: ProblemFile = toml::from_str(&read(&problems_path)?).map_err(|e| RuleError::Syntax {
-            file: problems_path.clone(),
-            message: e.to_string(),
-        })?;
+        let pf: ProblemFile =
+            toml::from_str(&read(&problems_path)?).map_err(|e| RuleError::Syntax {
+                file: problems_path.clone(),
+                message: e.to_string(),
+            })?;
         let compile = |file: &Path, id: &str, pat: &str| {
             Regex::new(pat).map_err(|e| RuleError::Pattern {
                 file: file.to_path_buf(),
@@ -357,12 +372,21 @@ impl Rules {
             "problem_words",
             &format!(
                 "(?i){}",
-                pf.problem_words.iter().map(|c| cue_to_regex(c)).collect::<Vec<_>>().join("|")
+                pf.problem_words
+                    .iter()
+                    .map(|c| cue_to_regex(c))
+                    .collect::<Vec<_>>()
+                    .join("|")
             ),
         )?;
         let mut cue_regexes = Vec::new();
         for (i, c) in pf.concept.iter().enumerate() {
-            let all: Vec<String> = c.cues.iter().chain(&c.strong).map(|s| cue_to_regex(s)).collect();
+            let all: Vec<String> = c
+                .cues
+                .iter()
+                .chain(&c.strong)
+                .map(|s| cue_to_regex(s))
+                .collect();
             if all.is_empty() {
                 continue;
             }
@@ -371,7 +395,11 @@ impl Rules {
                 None
             } else {
                 let s: Vec<String> = c.strong.iter().map(|s| cue_to_regex(s)).collect();
-                Some(compile(&problems_path, &c.id, &format!("(?i){}", s.join("|")))?)
+                Some(compile(
+                    &problems_path,
+                    &c.id,
+                    &format!("(?i){}", s.join("|")),
+                )?)
             };
             cue_regexes.push((i, re, strong));
         }
@@ -493,13 +521,21 @@ impl Rules {
                     format!("{} Stad", mu.name),
                 ]
             })
-            .chain(munis.into_iter().filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase())).take(0))
+            .chain(
+                munis
+                    .into_iter()
+                    .filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase()))
+                    .take(0),
+            )
             .collect();
         m.insert(
             "MUNI".to_string(),
             format!(r"(?P<muni>\b(?:{})\b)", alternation(muni_forms.iter())),
         );
-        m.insert("TAIL".to_string(), r"(?P<tail>[^.!?;:\n]*(?:\n[^.!?;:\n]*)?)".to_string());
+        m.insert(
+            "TAIL".to_string(),
+            r"(?P<tail>[^.!?;:\n]*(?:\n[^.!?;:\n]*)?)".to_string(),
+        );
         m.insert(
             "EVENT".to_string(),
             r"(?P<event>\p{Lu}[\p{L}-]*(?:dagarna|dagen|konferensen|mässan|veckan|forumet|kongressen|festivalen|seminariet)(?:\s+(?:19|20)\d\d)?|(?:Almedalen|Järvaveckan|MR-dagarna)(?:\s+(?:19|20)\d\d)?)".to_string(),
@@ -513,7 +549,10 @@ impl Rules {
             .iter()
             .flat_map(|o| std::iter::once(o.name.clone()).chain(o.aliases.iter().cloned()))
             .collect();
-        m.insert("KNOWNORG".to_string(), format!(r"(?P<known>\b(?:{})\b)", alternation(known.iter())));
+        m.insert(
+            "KNOWNORG".to_string(),
+            format!(r"(?P<known>\b(?:{})\b)", alternation(known.iter())),
+        );
         m
     }
 
@@ -550,14 +589,33 @@ impl Rules {
                 return self.role_lemma(rest).map(|l| format!("{m}{l}"));
             }
         }
-        for m in ["bitr. ", "tillförordnad ", "t.f. ", "tf ", "1:e ", "förste ", "första ", "ny ", "nya ", "nyblivne ", "nybliven ", "nyanställd ", "tidigare ", "före detta ", "f.d. ", "blivande "] {
+        for m in [
+            "bitr. ",
+            "tillförordnad ",
+            "t.f. ",
+            "tf ",
+            "1:e ",
+            "förste ",
+            "första ",
+            "ny ",
+            "nya ",
+            "nyblivne ",
+            "nybliven ",
+            "nyanställd ",
+            "tidigare ",
+            "före detta ",
+            "f.d. ",
+            "blivande ",
+        ] {
             if let Some(rest) = w.strip_prefix(m) {
                 return self.role_lemma(rest);
             }
         }
         for (suffix, lemma, min) in &self.role_suffixes {
             if let Some(prefix) = w.strip_suffix(suffix.as_str()) {
-                if prefix.chars().count() >= *min && prefix.chars().all(|c| c.is_alphabetic() || c == '-') {
+                if prefix.chars().count() >= *min
+                    && prefix.chars().all(|c| c.is_alphabetic() || c == '-')
+                {
                     return Some(format!("{prefix}{lemma}"));
                 }
             }

@@ -3,7 +3,7 @@
 //! The entry points are [`memory_store`] and [`select`].
 
 use anyhow::{Context, Result};
-use oxigraph::model::{GraphNameRef, Quad, Term, Triple};
+use oxigraph::model::{GraphNameRef, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
@@ -11,7 +11,11 @@ use oxigraph::store::Store;
 pub fn memory_store(triples: &[Triple]) -> Result<Store> {
     let store = Store::new().context("creating an in-memory store")?;
     store
-        .extend(triples.iter().map(|t| Quad::from(t.clone().in_graph(GraphNameRef::DefaultGraph.into_owned()))))
+        .extend(
+            triples
+                .iter()
+                .map(|t| t.clone().in_graph(GraphNameRef::DefaultGraph.into_owned())),
+        )
         .context("loading triples into the store")?;
     Ok(store)
 }

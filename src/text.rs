@@ -175,7 +175,11 @@ fn hyphenated_words(text: &str) -> HashSet<String> {
 /// line (possibly after a blank line and leading spaces, as PDF columns
 /// leave it), returns how many chars to skip (the hyphen and the break) and
 /// whether to keep the hyphen.
-fn line_break_hyphen(chars: &[char], i: usize, hyphenated: &HashSet<String>) -> Option<(usize, bool)> {
+fn line_break_hyphen(
+    chars: &[char],
+    i: usize,
+    hyphenated: &HashSet<String>,
+) -> Option<(usize, bool)> {
     // The hyphen must follow a letter ("barn- och" has a space after it).
     let prev = *chars.get(i.checked_sub(1)?)?;
     if !prev.is_alphabetic() {
@@ -215,7 +219,10 @@ fn line_break_hyphen(chars: &[char], i: usize, hyphenated: &HashSet<String>) -> 
     let right: String = chars[j..b].iter().collect();
     let next_word = right.to_lowercase();
     // "barn-\noch ungdomsvård": a suspended compound before a conjunction.
-    if matches!(next_word.as_str(), "och" | "eller" | "samt" | "resp" | "till") {
+    if matches!(
+        next_word.as_str(),
+        "och" | "eller" | "samt" | "resp" | "till"
+    ) {
         return None;
     }
     let keep = next.is_uppercase()
@@ -239,11 +246,11 @@ fn split(norm: &str) -> Vec<Sentence> {
     let mut prev_line_end: Option<(usize, &str)> = None;
 
     let flush = |out: &mut Vec<Sentence>,
-                     start: usize,
-                     end: usize,
-                     section: usize,
-                     paragraph: usize,
-                     speaker: &Option<String>| {
+                 start: usize,
+                 end: usize,
+                 section: usize,
+                 paragraph: usize,
+                 speaker: &Option<String>| {
         let s = &norm[start..end];
         let trimmed_start = start + (s.len() - s.trim_start().len());
         let trimmed_end = end - (s.len() - s.trim_end().len());
@@ -276,7 +283,9 @@ fn split(norm: &str) -> Vec<Sentence> {
                     false
                 } else if blank_run == 1 {
                     // PDF columns leave a blank line inside a sentence.
-                    wrapped && first.is_lowercase() && prev_t.ends_with(|c: char| c.is_alphabetic() || c == ',')
+                    wrapped
+                        && first.is_lowercase()
+                        && prev_t.ends_with(|c: char| c.is_alphabetic() || c == ',')
                 } else if wrapped {
                     prev_t.chars().count() >= 30 || first.is_lowercase()
                 } else {
@@ -306,7 +315,11 @@ fn split(norm: &str) -> Vec<Sentence> {
         }
         blank_run = 0;
         // Split the line into sentences at terminal punctuation.
-        let mut start = if continues { cur.take().unwrap_or(ls) } else { ls };
+        let mut start = if continues {
+            cur.take().unwrap_or(ls)
+        } else {
+            ls
+        };
         let bytes = line.as_bytes();
         let mut k = 0;
         while k < bytes.len() {
@@ -367,7 +380,9 @@ fn is_heading_like(line: &str) -> bool {
     !t.is_empty()
         && t.chars().count() <= 70
         && !t.ends_with(['.', ',', ';', ':', '-'])
-        && t.chars().next().is_some_and(|c| c.is_uppercase() || c == '"' || c.is_ascii_digit())
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c == '"' || c.is_ascii_digit())
 }
 
 /// Is the `.`/`!`/`?` at byte `k` of `line` the end of a sentence?
@@ -402,16 +417,51 @@ fn is_sentence_end(line: &str, k: usize) -> bool {
     }
     !matches!(
         lw.as_str(),
-        "t.ex" | "bl.a" | "m.m" | "d.v.s" | "dvs" | "s.k" | "ca" | "jfr" | "resp" | "nr" | "kl" | "tel" | "t.o.m" | "fr.o.m" | "p.g.a" | "o.s.v" | "osv" | "etc" | "m.fl" | "e.d" | "ev" | "f.d" | "fd" | "st" | "dr" | "prof"
+        "t.ex"
+            | "bl.a"
+            | "m.m"
+            | "d.v.s"
+            | "dvs"
+            | "s.k"
+            | "ca"
+            | "jfr"
+            | "resp"
+            | "nr"
+            | "kl"
+            | "tel"
+            | "t.o.m"
+            | "fr.o.m"
+            | "p.g.a"
+            | "o.s.v"
+            | "osv"
+            | "etc"
+            | "m.fl"
+            | "e.d"
+            | "ev"
+            | "f.d"
+            | "fd"
+            | "st"
+            | "dr"
+            | "prof"
     )
 }
 
 fn classify(t: &str) -> SentenceKind {
-    if t.contains("Foto:") || t.contains("FOTO:") || t.starts_with("Foto ") || t.starts_with("FOTO ") {
+    if t.contains("Foto:")
+        || t.contains("FOTO:")
+        || t.starts_with("Foto ")
+        || t.starts_with("FOTO ")
+    {
         return SentenceKind::Caption;
     }
     let lower = t.to_lowercase();
-    if t.starts_with("TEXT ") || lower.starts_with("text:") || lower.starts_with("www.") || lower.starts_with("tel") && t.chars().any(|c| c.is_ascii_digit()) || lower.starts_with("e-post") || lower.contains('@') && !t.contains(' ') {
+    if t.starts_with("TEXT ")
+        || lower.starts_with("text:")
+        || lower.starts_with("www.")
+        || lower.starts_with("tel") && t.chars().any(|c| c.is_ascii_digit())
+        || lower.starts_with("e-post")
+        || lower.contains('@') && !t.contains(' ')
+    {
         return SentenceKind::Meta;
     }
     if !t.ends_with(['.', '!', '?', '"']) && t.chars().count() <= 70 {
@@ -439,7 +489,12 @@ pub fn speaker_label(line: &str) -> Option<&str> {
         cs.next().is_some_and(|c| c.is_uppercase()) && cs.all(|c| c.is_lowercase() || c == '-')
     });
     // "Foto: X", "Text: X" are not speakers.
-    if !ok || matches!(label, "Foto" | "Text" | "Källa" | "Bild" | "Tel" | "Fråga" | "Svar" | "Läs" | "Fakta") {
+    if !ok
+        || matches!(
+            label,
+            "Foto" | "Text" | "Källa" | "Bild" | "Tel" | "Fråga" | "Svar" | "Läs" | "Fakta"
+        )
+    {
         return None;
     }
     Some(label)
@@ -455,8 +510,14 @@ mod tests {
 
     #[test]
     fn joins_line_break_hyphenation() {
-        assert_eq!(norm("Akademiker-\nförbundet SSR"), "Akademikerförbundet SSR");
-        assert_eq!(norm("rimlig ar-\nbetsbelastning"), "rimlig arbetsbelastning");
+        assert_eq!(
+            norm("Akademiker-\nförbundet SSR"),
+            "Akademikerförbundet SSR"
+        );
+        assert_eq!(
+            norm("rimlig ar-\nbetsbelastning"),
+            "rimlig arbetsbelastning"
+        );
         // A blank line from a PDF column break between the halves.
         assert_eq!(norm("arbetskam-\n\nrater"), "arbetskamrater");
     }
@@ -477,7 +538,10 @@ mod tests {
     #[test]
     fn soft_hyphens_quotes_dashes_nfc() {
         assert_eq!(norm("social\u{00AD}sekreterare"), "socialsekreterare");
-        assert_eq!(norm("\u{201D}ja\u{201D} \u{2014} nej"), "\"ja\" \u{2013} nej");
+        assert_eq!(
+            norm("\u{201D}ja\u{201D} \u{2014} nej"),
+            "\"ja\" \u{2013} nej"
+        );
         assert_eq!(norm("Sa\u{0308}vsjo\u{0308}"), "Sävsjö");
         assert_eq!(norm("a\r\nb"), "a\nb");
     }
@@ -489,7 +553,10 @@ mod tests {
         let i = t.norm.find("Börås").unwrap();
         let (s, e) = t.original_span(i, i + "Börås".len());
         let orig: Vec<char> = original.chars().collect();
-        assert_eq!(orig[s..e].iter().collect::<String>(), "Bo\u{0308}ra\u{030A}s");
+        assert_eq!(
+            orig[s..e].iter().collect::<String>(),
+            "Bo\u{0308}ra\u{030A}s"
+        );
         let j = t.norm.find("arbete").unwrap();
         let (s, e) = t.original_span(j, j + "arbete".len());
         assert_eq!(orig[s..e].iter().collect::<String>(), "ar-\nbete");
@@ -499,12 +566,17 @@ mod tests {
     fn sentences_and_abbreviations() {
         let t = Text::new("Hon bor i Ale, t.ex. Nödinge. Han bor i Lund! Vem?\n");
         let s: Vec<&str> = t.sentences.iter().map(|s| t.sentence_text(s)).collect();
-        assert_eq!(s, ["Hon bor i Ale, t.ex. Nödinge.", "Han bor i Lund!", "Vem?"]);
+        assert_eq!(
+            s,
+            ["Hon bor i Ale, t.ex. Nödinge.", "Han bor i Lund!", "Vem?"]
+        );
     }
 
     #[test]
     fn headings_speakers_captions() {
-        let t = Text::new("Rubrik här\n\nKalle: Jag tycker om det. Mycket.\n\nAnna Ek och Bo Ek. Foto: Kim Ek\n");
+        let t = Text::new(
+            "Rubrik här\n\nKalle: Jag tycker om det. Mycket.\n\nAnna Ek och Bo Ek. Foto: Kim Ek\n",
+        );
         assert_eq!(t.sentences[0].kind, SentenceKind::Heading);
         assert_eq!(t.sentences[1].speaker.as_deref(), Some("Kalle"));
         assert_eq!(t.sentences[2].speaker.as_deref(), Some("Kalle"));
@@ -521,7 +593,8 @@ mod tests {
     #[test]
     fn wrapped_pdf_lines_join_into_sentences() {
         let line = "detta är en rad som fortsätter på nästa rad i en spalt\n";
-        let mut doc = String::from("Anna Berg, enhetschef i Västra \nGöteborg, är inte överraskad.\n");
+        let mut doc =
+            String::from("Anna Berg, enhetschef i Västra \nGöteborg, är inte överraskad.\n");
         for _ in 0..30 {
             doc.push_str(line);
         }

@@ -13,7 +13,9 @@ fn check_generated(path: &str, expected: &str) {
         if std::env::var_os("CI").is_none() {
             std::fs::write(&file, expected).expect("rewrite the generated file");
         }
-        panic!("{path} was not up to date; it has been regenerated (outside CI): review and commit it");
+        panic!(
+            "{path} was not up to date; it has been regenerated (outside CI): review and commit it"
+        );
     }
 }
 
@@ -33,7 +35,10 @@ fn graph_ttl_is_up_to_date() {
 #[test]
 fn problems_ttl_is_up_to_date() {
     let rules = Rules::load_default().expect("rules load");
-    check_generated("ontology/problems.ttl", &socialgraf::ontology::problems_ttl(&rules).expect("problems ttl"));
+    check_generated(
+        "ontology/problems.ttl",
+        &socialgraf::ontology::problems_ttl(&rules).expect("problems ttl"),
+    );
 }
 
 #[test]
@@ -50,7 +55,11 @@ fn build_is_deterministic_and_reparses() {
 #[test]
 fn shapes_hold_on_graph_ttl() {
     let store = oxigraph::store::Store::new().expect("store");
-    for f in ["graph.ttl", "ontology/problems.ttl", "ontology/socialgraf.ttl"] {
+    for f in [
+        "graph.ttl",
+        "ontology/problems.ttl",
+        "ontology/socialgraf.ttl",
+    ] {
         let text = std::fs::read_to_string(root().join(f)).expect("read");
         store
             .load_from_reader(oxigraph::io::RdfFormat::Turtle, text.as_bytes())
@@ -58,14 +67,21 @@ fn shapes_hold_on_graph_ttl() {
     }
     let shapes = std::fs::read_to_string(root().join("ontology/shapes.ttl")).expect("shapes");
     let v = socialgraf::ontology::check_shapes(&store, &shapes).expect("shapes check runs");
-    assert!(v.is_empty(), "{} violation(s), e.g. {:?}", v.len(), &v[..v.len().min(10)]);
+    assert!(
+        v.is_empty(),
+        "{} violation(s), e.g. {:?}",
+        v.len(),
+        &v[..v.len().min(10)]
+    );
 }
 
 #[test]
 fn shapes_catch_a_violation() {
     let store = oxigraph::store::Store::new().expect("store");
     let bad = "@prefix foaf: <http://xmlns.com/foaf/0.1/> . <urn:x:p> a foaf:Person .";
-    store.load_from_reader(oxigraph::io::RdfFormat::Turtle, bad.as_bytes()).expect("load");
+    store
+        .load_from_reader(oxigraph::io::RdfFormat::Turtle, bad.as_bytes())
+        .expect("load");
     let shapes = std::fs::read_to_string(root().join("ontology/shapes.ttl")).expect("shapes");
     let v = socialgraf::ontology::check_shapes(&store, &shapes).expect("shapes check runs");
     assert!(v.iter().any(|x| x.focus == "<urn:x:p>"), "{v:?}");

@@ -18,7 +18,12 @@ fn whole_path(bytes: Vec<u8>) {
         let n = doc.text.chars().count();
         let mut g = socialgraf::rdf::GraphBuilder::new();
         for f in &e.facts {
-            assert!(f.start <= f.end && f.end <= n, "span {}..{} outside 0..{n}", f.start, f.end);
+            assert!(
+                f.start <= f.end && f.end <= n,
+                "span {}..{} outside 0..{n}",
+                f.start,
+                f.end
+            );
             g.add_fact(f, &RULES);
         }
         let _ = g.triples();
@@ -41,7 +46,20 @@ proptest! {
 
 #[test]
 fn tricky_fragments_never_panic() {
-    for s in ["-", "-\n", "a-\n", "a-\n\n\n", "\u{0308}", "Å\u{030A}", "Anna Ek, socialchef i", ".", "\r", "Foto:", "Karita:", "\u{FEFF}"] {
+    for s in [
+        "-",
+        "-\n",
+        "a-\n",
+        "a-\n\n\n",
+        "\u{0308}",
+        "Å\u{030A}",
+        "Anna Ek, socialchef i",
+        ".",
+        "\r",
+        "Foto:",
+        "Karita:",
+        "\u{FEFF}",
+    ] {
         whole_path(s.as_bytes().to_vec());
     }
 }

@@ -7,13 +7,23 @@ use socialgraf::rules::Rules;
 fn rule_examples_hold() {
     let rules = Rules::load_default().expect("the rules under extract/ load");
     let failures = check_examples(&Extractor::new(&rules));
-    assert!(failures.is_empty(), "{} rule example(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rule example(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_rule_and_concept_has_an_example() {
     let rules = Rules::load_default().expect("rules load");
-    let missing: Vec<String> = rules.patterns.iter().filter(|r| r.examples.is_empty()).map(|r| format!("{}: {}", r.file.display(), r.id)).collect();
+    let missing: Vec<String> = rules
+        .patterns
+        .iter()
+        .filter(|r| r.examples.is_empty())
+        .map(|r| format!("{}: {}", r.file.display(), r.id))
+        .collect();
     assert!(missing.is_empty(), "rules without examples: {missing:?}");
 }
 
@@ -22,12 +32,25 @@ fn a_broken_pattern_is_reported_with_file_and_rule() {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = super::util::root().join("extract");
     copy_dir(&src, dir.path());
-    std::fs::write(dir.path().join("rules/zz_bad.toml"), "[[rule]]\nid = \"bad.one\"\nrelation = \"membership\"\npattern = '{PERSON} ({ROLE}'\n").expect("write");
+    std::fs::write(
+        dir.path().join("rules/zz_bad.toml"),
+        "[[rule]]\nid = \"bad.one\"\nrelation = \"membership\"\npattern = '{PERSON} ({ROLE}'\n",
+    )
+    .expect("write");
     let err = Rules::load(dir.path()).expect_err("a broken pattern is an error");
     let msg = err.to_string();
-    assert!(msg.contains("zz_bad.toml") && msg.contains("bad.one"), "{msg}");
-    std::fs::write(dir.path().join("rules/zz_bad.toml"), "[[rule]]\nid = \"bad.two\"\nrelation = \"membership\"\npattern = '{NOSUCH}'\n").expect("write");
-    let msg = Rules::load(dir.path()).expect_err("an unknown macro is an error").to_string();
+    assert!(
+        msg.contains("zz_bad.toml") && msg.contains("bad.one"),
+        "{msg}"
+    );
+    std::fs::write(
+        dir.path().join("rules/zz_bad.toml"),
+        "[[rule]]\nid = \"bad.two\"\nrelation = \"membership\"\npattern = '{NOSUCH}'\n",
+    )
+    .expect("write");
+    let msg = Rules::load(dir.path())
+        .expect_err("an unknown macro is an error")
+        .to_string();
     assert!(msg.contains("unknown macro {NOSUCH}"), "{msg}");
 }
 
