@@ -91,7 +91,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .map(|s| match s.kind {
                 SentenceKind::Meta => Vec::new(),
-                _ => self.resolver.municipalities_in(text.sentence_text(s)),
+                _ => self.resolver.context_orgs_in(text.sentence_text(s)),
             })
             .collect();
         let context = sentence_context(&text, &mentions, WIDE_CONTEXT);

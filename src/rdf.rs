@@ -227,7 +227,15 @@ impl GraphBuilder {
     }
 
     fn org(&mut self, name: &str, kommun: &str, kind: &EntityKind, rules: &Rules) -> NamedNode {
+        // A known organisation is one node whichever of its names was used.
+        let known = rules.known_org(name);
+        let name = known.map_or(name, |k| k.name.as_str());
         let node = ids::org(name, kommun, kind);
+        if let Some(k) = known {
+            for alias in &k.aliases {
+                self.add(&node, iri(SKOS, "altLabel"), lit(alias));
+            }
+        }
         if let EntityKind::Municipality = kind {
             if !kommun.is_empty() {
                 self.add(&node, iri(SKOS, "altLabel"), lang(name, "sv"));

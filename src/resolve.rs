@@ -82,6 +82,25 @@ impl<'a> Resolver<'a> {
         &self.person
     }
 
+    /// The organisations a sentence names that can be the setting of the
+    /// text around it: municipalities, and known organisations that employ
+    /// people (universities, companies, non-profits, research centres).
+    pub fn context_orgs_in(&self, text: &str) -> Vec<OrgRef> {
+        let mut out = self.municipalities_in(text);
+        for k in self.known.find_iter(text) {
+            if let Some(o) = self.rules.known_org(k.as_str()) {
+                if matches!(o.kind.as_str(), "universitet" | "högskola" | "företag" | "ideell" | "forskning") {
+                    out.push(OrgRef {
+                        name: k.as_str().to_string(),
+                        kommun: o.kommun.clone(),
+                        kind: EntityKind::Organisation(o.kind.clone()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// Municipalities named in a text, in order, skipping names that are
     /// part of a person's name (`Maria Berg`) and ambiguous names that need
     /// a `kommun`/`stad` suffix.
