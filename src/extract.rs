@@ -492,17 +492,39 @@ impl Doc<'_> {
         let Some(m) = c.name("initiative") else {
             return;
         };
-        let name = m.as_str().trim().trim_matches('"').trim().to_string();
+        // Trailing function words are not part of a name ("satsningen på
+        // återfallsprevention och" → "satsningen på återfallsprevention").
+        let mut name = m.as_str().trim().trim_matches('"').trim();
+        while let Some((head, last)) = name.rsplit_once(' ') {
+            if self
+                .rules
+                .clause_words
+                .iter()
+                .chain(&self.rules.not_name_endings)
+                .any(|w| w == last)
+            {
+                name = head.trim_end_matches([',', ' ']);
+            } else {
+                break;
+            }
+        }
+        let name = name.to_string();
         if name.chars().count() < 3 {
             return;
         }
         let st = self.text.sentence_text(s);
+        let ctx = self.context_org(s);
         let org = c
             .name("org")
             .or_else(|| c.name("known"))
-            .and_then(|o| self.resolver.org(o.as_str(), self.context_org(s).as_ref()))
-            .or_else(|| self.resolver.first_org_in(st, self.context_org(s).as_ref()))
-            .or_else(|| self.context_org(s));
+            .and_then(|o| self.resolver.org(o.as_str(), ctx.as_ref()))
+            .or_else(|| rule.org.as_deref().and_then(|o| self.resolver.org(o, None)))
+            .or_else(|| {
+                self.resolver
+                    .first_org_in(st, ctx.as_ref())
+                    .filter(|o| crate::eval::norm(&o.name) != crate::eval::norm(&name))
+            })
+            .or(ctx);
         if let Some(org) = &org {
             let f = self.fact(
                 Relation::Initiative,

@@ -89,7 +89,10 @@ impl<'a> Resolver<'a> {
         let mut out = self.municipalities_in(text);
         for k in self.known.find_iter(text) {
             if let Some(o) = self.rules.known_org(k.as_str()) {
-                if matches!(o.kind.as_str(), "universitet" | "högskola" | "företag" | "ideell" | "forskning") {
+                if matches!(
+                    o.kind.as_str(),
+                    "universitet" | "högskola" | "företag" | "ideell" | "forskning"
+                ) {
                     out.push(OrgRef {
                         name: k.as_str().to_string(),
                         kommun: o.kommun.clone(),

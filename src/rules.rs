@@ -132,8 +132,9 @@ pub struct PatternRule {
     pub relation: String,
     pub description: String,
     pub regex: Regex,
-    /// Problem concept a rule assigns directly (addresses/faces rules).
-    pub concept: Option<String>,
+    /// The organisation a rule assigns when the text does not name one
+    /// (`regeringen` for government inquiries).
+    pub org: Option<String>,
     pub examples: Vec<Example>,
     pub counterexamples: Vec<Example>,
     pub file: PathBuf,
@@ -155,7 +156,7 @@ struct RawRule {
     description: String,
     pattern: String,
     #[serde(default)]
-    concept: Option<String>,
+    org: Option<String>,
     #[serde(default)]
     examples: Vec<Example>,
     #[serde(default)]
@@ -190,6 +191,8 @@ pub struct Rules {
     pub ambiguous_municipalities: HashSet<String>,
     /// Words that end the organisation part of an apposition.
     pub clause_words: Vec<String>,
+    /// Words that never end an initiative's name.
+    pub not_name_endings: Vec<String>,
     pub known_orgs: Vec<KnownOrg>,
     pub org_heads: Vec<OrgHead>,
     pub concepts: Vec<Concept>,
@@ -329,6 +332,9 @@ impl Rules {
         let clause_words = tsv_rows(&read(&g.join("satsgranser.tsv"))?)
             .map(|r| r[0].to_string())
             .collect();
+        let not_name_endings = tsv_rows(&read(&g.join("inte_namnslut.tsv"))?)
+            .map(|r| r[0].to_string())
+            .collect();
         let mut known_orgs = Vec::new();
         for row in tsv_rows(&read(&g.join("organisationer.tsv"))?) {
             known_orgs.push(KnownOrg {
@@ -415,6 +421,7 @@ impl Rules {
             municipality_names,
             ambiguous_municipalities,
             clause_words,
+            not_name_endings,
             known_orgs,
             org_heads,
             concepts: pf.concept,
@@ -458,7 +465,7 @@ impl Rules {
                     relation: r.relation,
                     description: r.description,
                     regex,
-                    concept: r.concept,
+                    org: r.org,
                     examples: r.examples,
                     counterexamples: r.counterexamples,
                     file: file.clone(),
@@ -542,7 +549,7 @@ impl Rules {
         );
         m.insert(
             "INITIATIVE".to_string(),
-            r"(?P<initiative>[\p{L}\d-]*[\p{L}\d]-(?:planen|projektet|modellen|utredningen|delegationen|satsningen|programmet|metoden|reformen|teamet|nätverket|initiativet|kommissionen)|\p{Lu}[\p{Ll}]+(?:delegationen|utredningen|kommissionen|modellen|projektet|satsningen|programmet|resan|lyftet))\b".to_string(),
+            r"(?P<initiative>[\p{L}\d-]*[\p{L}\d]-(?:planen|projektet|modellen|satsningen|programmet|metoden|reformen|teamet|nätverket|initiativet)|\p{Lu}[\p{Ll}]+(?:modellen|projektet|satsningen|programmet|resan|lyftet))\b".to_string(),
         );
         let known: Vec<String> = self
             .known_orgs
@@ -565,6 +572,12 @@ impl Rules {
             let (Some(whole), Some(name)) = (c.get(0), c.get(1)) else {
                 continue;
             };
+            // `\p{L}` is a Unicode class, not a macro.
+            if pattern[..whole.start()].ends_with("\\p")
+                || pattern[..whole.start()].ends_with("\\P")
+            {
+                continue;
+            }
             out.push_str(&pattern[last..whole.start()]);
             match self.macros.get(name.as_str()) {
                 Some(m) => out.push_str(m),
