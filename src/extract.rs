@@ -361,9 +361,28 @@ impl Doc<'_> {
     }
 
     fn membership(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+        // "enhetscheferna Anna Ek och Bo Ek": every name of the list.
+        if let Some(list) = c.name("persons") {
+            let names: Vec<String> = self
+                .resolver
+                .person_regex()
+                .find_iter(list.as_str())
+                .filter_map(|m| self.resolver.clean_person(m.as_str(), false))
+                .collect();
+            for name in names {
+                self.register(&name, i);
+                self.membership_of(&name, rule, c, s);
+            }
+            return;
+        }
         let Some(person) = self.person_of(c, i, true) else {
             return;
         };
+        self.membership_of(&person, rule, c, s);
+    }
+
+    fn membership_of(&mut self, person: &str, rule: &PatternRule, c: &Captures, s: &Sentence) {
+        let person = person.to_string();
         let roles_text = c
             .name("roles")
             .or_else(|| c.name("role"))

@@ -109,7 +109,19 @@ impl<'a> Resolver<'a> {
     /// a `kommun`/`stad` suffix.
     pub fn municipalities_in(&self, text: &str) -> Vec<OrgRef> {
         let mut out = Vec::new();
+        // "Ersta Sköndal Bräcke högskola" names a university, not Bräcke.
+        let inside_known: Vec<(usize, usize)> = self
+            .known
+            .find_iter(text)
+            .map(|k| (k.start(), k.end()))
+            .collect();
         for m in self.muni.find_iter(text) {
+            if inside_known
+                .iter()
+                .any(|&(a, b)| a <= m.start() && m.end() <= b && (a, b) != (m.start(), m.end()))
+            {
+                continue;
+            }
             let s = m.as_str();
             let Some(mu) = self.rules.municipality(s) else {
                 continue;

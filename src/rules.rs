@@ -491,6 +491,11 @@ impl Rules {
             format!(r"(?P<person>{name}(?:[ \t]*\n?[ \t]*{particle}{name}){{1,2}})"),
         );
         m.insert("FIRSTNAME".to_string(), format!(r"(?P<first>{name})"));
+        let one = format!(r"{name}(?:[ \t]*\n?[ \t]*{particle}{name}){{1,2}}");
+        m.insert(
+            "NAMES".to_string(),
+            format!(r"(?P<persons>{one}(?:(?:,\s*|\s+och\s+){one})*)"),
+        );
         m.insert(
             "PRONOUN".to_string(),
             r"(?P<pronoun>[Hh]on|[Hh]an)".to_string(),
@@ -502,7 +507,7 @@ impl Rules {
             alternation(forms),
             alternation(suffixes)
         );
-        let modifier = r"(?:(?:biträdande|bitr\.|vice|tillförordnad|t\.f\.|tf|1:e|förste|första|ny|nya|nyblivne?|nyanställd|tidigare|före detta|f\.d\.|blivande)\s+)?";
+        let modifier = r"(?:(?:biträdande|bitr\.|vice|tillförordnad|t\.f\.|tf|1:e|förste|första|ny|nya|nyblivne?|nyanställd|tidigare|före detta|f\.d\.|blivande|\p{Ll}{3,}(?:isk|iska|ig|iga|ell|ella|iv|iva))\s+)?";
         let role = format!(r"{modifier}{role_word}\b");
         m.insert("ROLE".to_string(), format!(r"(?P<role>{role})"));
         m.insert(
@@ -622,6 +627,17 @@ impl Rules {
         ] {
             if let Some(rest) = w.strip_prefix(m) {
                 return self.role_lemma(rest);
+            }
+        }
+        // An adjective before the role ("socialpolitisk strateg").
+        if let Some((adj, rest)) = w.split_once(' ') {
+            let adjective = ["isk", "iska", "ig", "iga", "ell", "ella", "iv", "iva"]
+                .iter()
+                .any(|e| adj.ends_with(e));
+            if adjective && adj.chars().count() >= 6 {
+                if let Some(l) = self.role_lemma(rest) {
+                    return Some(l);
+                }
             }
         }
         for (suffix, lemma, min) in &self.role_suffixes {
