@@ -95,7 +95,17 @@ impl<'a> Extractor<'a> {
             })
             .collect();
         let context = sentence_context(&text, &mentions, WIDE_CONTEXT);
-        let near_context = sentence_context(&text, &mentions, NEAR_CONTEXT);
+        // Problems are faced by municipalities: only they count for `faces`.
+        let municipal: Vec<Vec<OrgRef>> = mentions
+            .iter()
+            .map(|m| {
+                m.iter()
+                    .filter(|o| o.kind == EntityKind::Municipality)
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        let near_context = sentence_context(&text, &municipal, NEAR_CONTEXT);
         let mut doc = Doc {
             rules: self.rules,
             resolver: &self.resolver,
@@ -154,11 +164,10 @@ fn sentence_context(
                     continue;
                 }
                 for org in found {
-                    let Some(code) = org.kommun.clone() else {
-                        continue;
-                    };
-                    // Recency: an earlier mention closer to i ranks higher.
-                    let recency = if j <= i { j } else { 0 };
+                    let code = org.kommun.clone().unwrap_or_else(|| org.name.clone());
+                    // Ties go to the nearest mention before the sentence,
+                    // then to the nearest after it.
+                    let recency = if j <= i { n + j } else { n - j };
                     let e = counts.entry(code).or_insert((0, recency, org.clone()));
                     e.0 += 1;
                     e.1 = e.1.max(recency);
@@ -230,7 +239,10 @@ impl Doc<'_> {
     }
 
     fn register(&mut self, name: &str, sentence: usize) {
-        if !self.persons.iter().any(|x| x.full == name) {
+        // The latest mention counts for what a pronoun refers to.
+        if let Some(p) = self.persons.iter_mut().find(|x| x.full == name) {
+            p.sentence = p.sentence.max(sentence);
+        } else {
             let first = name.split(' ').next().unwrap_or("").to_string();
             self.persons.push(Person {
                 full: name.to_string(),
@@ -296,12 +308,12 @@ impl Doc<'_> {
             return self.by_first_name(f.as_str());
         }
         if c.name("pronoun").is_some() {
-            // The most recently introduced person within a few sentences.
+            // The most recently mentioned person within a few sentences.
             return self
                 .persons
                 .iter()
-                .rev()
-                .find(|p| sentence.saturating_sub(p.sentence) <= 3)
+                .filter(|p| p.sentence <= sentence && sentence - p.sentence <= 5)
+                .max_by_key(|p| p.sentence)
                 .map(|p| p.full.clone());
         }
         None
