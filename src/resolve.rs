@@ -64,7 +64,10 @@ impl<'a> Resolver<'a> {
             muni: compile(&m("MUNI")),
             known: compile(&m("KNOWNORG")),
             org_phrase: compile(&org_phrase),
-            capitalised: compile(r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|för|och|i)){0,4}"),
+            // "FoU Nordöst", "Kvinnors Nätverk", "Centrum för socialt arbete".
+            capitalised: compile(
+                r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|och|i)){0,4}(?:\s+för\s+\p{Ll}+(?:\s+\p{Ll}+)?)?",
+            ),
             boundary: compile(&format!(
                 r"[,;:()]|\s–\s|\b(?:{})\b",
                 boundary_words.join("|")
@@ -327,13 +330,21 @@ impl<'a> Resolver<'a> {
             .find_map(|p| t.strip_prefix(p).map(|r| (p.len(), r)))
             .unwrap_or((0, t));
         if let Some(c) = self.capitalised.find(t).filter(|c| c.start() == 0) {
-            let name = c
-                .as_str()
-                .trim_end()
-                .trim_end_matches(" och")
-                .trim_end_matches(" för")
-                .trim_end_matches(" i")
-                .to_string();
+            let mut name = c.as_str().trim_end();
+            while let Some((head, last)) = name.rsplit_once(' ') {
+                let trailing = self
+                    .rules
+                    .clause_words
+                    .iter()
+                    .chain(&self.rules.not_name_endings)
+                    .any(|w| w == last);
+                if trailing {
+                    name = head;
+                } else {
+                    break;
+                }
+            }
+            let name = name.to_string();
             let is_place = self.rules.municipality(&name).is_some();
             if !is_place
                 && !self.rules.not_names.contains(name.as_str())
