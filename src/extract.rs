@@ -191,7 +191,11 @@ impl Doc<'_> {
             let st = text.sentence_text(s);
             self.current = st;
             self.scan_persons(st, i);
+            let has_role = self.rules.role_prefilter.is_match(&st.to_lowercase());
             for rule in &self.rules.patterns {
+                if rule.relation == "membership" && !has_role {
+                    continue;
+                }
                 // Captions name people with their roles; other relations
                 // need running text.
                 if s.kind == SentenceKind::Caption && rule.relation != "membership" {
@@ -373,6 +377,17 @@ impl Doc<'_> {
     }
 
     fn membership(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+        // A role before the name that follows a comma or "och" continues the
+        // apposition of the previous person ("A, lärare och docent i X, B").
+        if let (Some(r), Some(p)) = (
+            c.name("roles"),
+            c.name("person").or_else(|| c.name("persons")),
+        ) {
+            let before = self.current[..r.start()].trim_end();
+            if r.start() < p.start() && (before.ends_with(',') || before.ends_with(" och")) {
+                return;
+            }
+        }
         // "enhetscheferna Anna Ek och Bo Ek": every name of the list.
         if let Some(list) = c.name("persons") {
             let names: Vec<String> = self

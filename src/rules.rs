@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 use regex::Regex;
 use serde::Deserialize;
@@ -202,6 +203,12 @@ pub struct Rules {
     pub patterns: Vec<PatternRule>,
     /// Expanded macro texts, for documentation and tests.
     pub macros: BTreeMap<String, String>,
+    /// Every written form of a municipality name ("Borås", "Göteborgs stad").
+    pub municipality_forms: Vec<String>,
+    /// Finds any role form or role suffix in lowercased text: a sentence
+    /// without one cannot give a membership, so its membership rules are
+    /// skipped.
+    pub role_prefilter: AhoCorasick,
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -222,8 +229,8 @@ fn split_alts(s: &str) -> impl Iterator<Item = &str> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty())
 }
 
-/// Turns a cue phrase into a regex fragment: words separated by
-/// whitespace, `*` at a word's end matching any letters.
+/// Turns a cue phrase into a regex fragment for `is_match`: words separated
+/// by whitespace, `*` at a word's end matching any letters, whole words only.
 pub fn cue_to_regex(cue: &str) -> String {
     let words: Vec<String> = cue
         .split_whitespace()
@@ -235,7 +242,14 @@ pub fn cue_to_regex(cue: &str) -> String {
             }
         })
         .collect();
-    format!(r"\b{}\b", words.join(r"\s+"))
+    // Consuming boundaries instead of `\b`: a Unicode `\b` makes the regex
+    // engine leave its DFA on non-ASCII text (å, ä, ö), which is many times
+    // slower. Cue regexes are only asked whether they match, so consuming
+    // the neighbouring character does no harm.
+    format!(
+        r"(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
+        words.join(r"\s+")
+    )
 }
 
 fn alternation<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
@@ -360,6 +374,11 @@ impl Rules {
             });
         }
 
+        let role_needles: Vec<String> = role_forms
+            .keys()
+            .cloned()
+            .chain(role_suffixes.iter().map(|s| s.0.clone()))
+            .collect();
         let problems_path = dir.join("problems.toml");
         let pf: ProblemFile =
             toml::from_str(&read(&problems_path)?).map_err(|e| RuleError::Syntax {
@@ -367,11 +386,18 @@ impl Rules {
                 message: e.to_string(),
             })?;
         let compile = |file: &Path, id: &str, pat: &str| {
-            Regex::new(pat).map_err(|e| RuleError::Pattern {
-                file: file.to_path_buf(),
-                rule_id: id.to_string(),
-                message: e.to_string(),
-            })
+            // Patterns hold large alternations (every role form); a larger
+            // lazy-DFA cache keeps matching from falling back to the slow
+            // NFA simulation on long sentences.
+            regex::RegexBuilder::new(pat)
+                .size_limit(256 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|e| RuleError::Pattern {
+                    file: file.to_path_buf(),
+                    rule_id: id.to_string(),
+                    message: e.to_string(),
+                })
         };
         let problem_words = compile(
             &problems_path,
@@ -429,7 +455,13 @@ impl Rules {
             cue_regexes,
             patterns: Vec::new(),
             macros: BTreeMap::new(),
+            municipality_forms: Vec::new(),
+            role_prefilter: AhoCorasick::new(role_needles).map_err(|e| RuleError::Syntax {
+                file: g.join("roller.tsv"),
+                message: e.to_string(),
+            })?,
         };
+        rules.municipality_forms = rules.municipality_forms();
         rules.macros = rules.build_macros();
 
         let mut files: Vec<PathBuf> = fs::read_dir(dir.join("rules"))
@@ -500,46 +532,20 @@ impl Rules {
             "PRONOUN".to_string(),
             r"(?P<pronoun>[Hh]on|[Hh]an)".to_string(),
         );
-        let forms: Vec<&String> = self.role_forms.keys().collect();
-        let suffixes: Vec<&String> = self.role_suffixes.iter().map(|s| &s.0).collect();
-        let role_word = format!(
-            r"(?:(?:{})|\p{{L}}[\p{{L}}-]{{1,}}?(?:{}))",
-            alternation(forms),
-            alternation(suffixes)
-        );
+        // Any lowercase word (or an acronym compound such as "IFO-chef"):
+        // the extractor keeps only words that `role_lemma` knows as roles.
+        // A compact pattern keeps the regexes small and fast; an
+        // alternation of every role form made matching a hundred times
+        // slower.
+        let role_word = r"(?:\p{Lu}{2,}-)?\p{Ll}[\p{Ll}-]*";
         let modifier = r"(?:(?:biträdande|bitr\.|vice|tillförordnad|t\.f\.|tf|1:e|förste|första|ny|nya|nyblivne?|nyanställd|tidigare|före detta|f\.d\.|blivande|\p{Ll}{3,}(?:isk|iska|ig|iga|ell|ella|iv|iva))\s+)?";
-        let role = format!(r"{modifier}{role_word}\b");
+        let role = format!(r"{modifier}{role_word}");
         m.insert("ROLE".to_string(), format!(r"(?P<role>{role})"));
         m.insert(
             "ROLES".to_string(),
             format!(r"(?P<roles>{role}(?:(?:,\s*|\s+och\s+|\s+samt\s+){role})*)"),
         );
-        let munis: Vec<String> = self.municipality_names.keys().cloned().collect();
-        let muni_forms: Vec<String> = self
-            .municipalities
-            .iter()
-            .flat_map(|mu| {
-                let genitive = mu.genitive();
-                [
-                    mu.name.clone(),
-                    format!("{genitive} kommun"),
-                    format!("{genitive} stad"),
-                    format!("{genitive} Kommun"),
-                    format!("{genitive} Stad"),
-                    genitive.clone(),
-                    format!("{} kommun", mu.name),
-                    format!("{} Kommun", mu.name),
-                    format!("{} stad", mu.name),
-                    format!("{} Stad", mu.name),
-                ]
-            })
-            .chain(
-                munis
-                    .into_iter()
-                    .filter(|n| n.chars().next().is_some_and(|c| c.is_lowercase()))
-                    .take(0),
-            )
-            .collect();
+        let muni_forms = &self.municipality_forms;
         m.insert(
             "MUNI".to_string(),
             format!(r"(?P<muni>\b(?:{})\b)", alternation(muni_forms.iter())),
@@ -566,6 +572,32 @@ impl Rules {
             format!(r"(?P<known>\b(?:{})\b)", alternation(known.iter())),
         );
         m
+    }
+
+    /// Every written form of every municipality's name.
+    fn municipality_forms(&self) -> Vec<String> {
+        let mut forms: Vec<String> = self
+            .municipalities
+            .iter()
+            .flat_map(|mu| {
+                let genitive = mu.genitive();
+                [
+                    mu.name.clone(),
+                    format!("{genitive} kommun"),
+                    format!("{genitive} stad"),
+                    format!("{genitive} Kommun"),
+                    format!("{genitive} Stad"),
+                    genitive.clone(),
+                    format!("{} kommun", mu.name),
+                    format!("{} Kommun", mu.name),
+                    format!("{} stad", mu.name),
+                    format!("{} Stad", mu.name),
+                ]
+            })
+            .collect();
+        forms.sort();
+        forms.dedup();
+        forms
     }
 
     /// Replaces `{NAME}` macros in a pattern. Unknown macros are an error.
