@@ -675,7 +675,7 @@ impl Doc<'_> {
 /// "båda från X", "alla tre på X": an organisation shared by the people of a sentence.
 static SHARED_ORG: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)",
+        r"(?:^|\s)(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)",
     )
 });
 

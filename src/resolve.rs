@@ -83,13 +83,13 @@ impl<'a> Resolver<'a> {
             .collect();
         heads.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         heads.dedup();
-        let place = format!(
-            r"(?:{}|\p{{Lu}}[\p{{L}}-]*(?:\s+\p{{Lu}}[\p{{L}}-]*)?)",
-            m("MUNI").replace("(?P<muni>", "(?:")
-        );
+        // No `\b` here: a Unicode word boundary sends the regex engine off its
+        // fast DFA on Swedish text. Leftmost matching starts a phrase at a
+        // word's first letter anyway.
+        let place = r"\p{Lu}[\p{L}-]*(?:\s+\p{Lu}[\p{L}-]*)?(?:\s+(?:kommun|stad|Kommun|Stad))?";
         let heads = heads.join("|");
         let org_phrase = format!(
-            r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})\b|(?i:(?:\b\p{{L}}+-\s+(?:och|eller)\s+)?\b\p{{L}}+(?:{heads}))\b(?:\s+(?:i|på|inom)\s+{place})?|(?i:\b(?:{heads}))\s+(?:i|på|inom)\s+{place})"
+            r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})|(?i:(?:\p{{L}}+-\s+(?:och|eller)\s+)?\p{{L}}+(?:{heads}))(?:\s+(?:i|på|inom)\s+{place})?|(?i:{heads})\s+(?:i|på|inom)\s+{place})"
         );
         let boundary_words: Vec<String> = rules
             .clause_words
@@ -111,7 +111,7 @@ impl<'a> Resolver<'a> {
                 r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|och|i)){0,4}(?:\s+för\s+\p{Ll}+(?:\s+\p{Ll}+)?)?",
             ),
             boundary: compile(&format!(
-                r"[,;:()]|\s–\s|\b(?:{})\b",
+                r"[,;:()]|\s–\s|(?:^|\s)(?:{})(?:\s|$)",
                 boundary_words.join("|")
             )),
             person: compile(&m("PERSON")),

@@ -560,7 +560,7 @@ impl Rules {
         );
         m.insert(
             "INITIATIVE".to_string(),
-            r"(?P<initiative>[\p{L}\d-]*[\p{L}\d]-(?:planen|projektet|modellen|satsningen|programmet|metoden|reformen|teamet|nätverket|initiativet)|\p{Lu}[\p{Ll}]+(?:modellen|projektet|satsningen|programmet|resan|lyftet))\b".to_string(),
+            r"(?P<initiative>[\p{L}\d-]*[\p{L}\d]-(?:planen|projektet|modellen|satsningen|programmet|metoden|reformen|teamet|nätverket|initiativet)|\p{Lu}[\p{Ll}]+(?:modellen|projektet|satsningen|programmet|resan|lyftet))(?:[^\p{L}]|$)".to_string(),
         );
         let known: Vec<String> = self
             .known_orgs
