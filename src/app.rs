@@ -203,6 +203,11 @@ pub fn build(
             "{prefixes} SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a sg:Initiative }}"
         ))?,
     )?;
+    let (actors, groups, largest) = crate::actor_groups(&run);
+    writeln!(
+        out,
+        "  actors: {actors} persons and organisations linked by memberships, in {groups} connected groups (largest: {largest})"
+    )?;
     let mut shown = 0;
     let mut by_rel: BTreeMap<Relation, usize> = BTreeMap::new();
     writeln!(out, "  some facts, with evidence:")?;
