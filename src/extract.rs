@@ -299,11 +299,10 @@ impl Doc<'_> {
             // A name right before a comma is an apposition: strong evidence
             // even for a given name the gazetteer lacks.
             let strong = strong
-                && c.get(0).is_some_and(|m| {
-                    m.as_str()[p.end() - m.start()..]
-                        .trim_start()
-                        .starts_with(',')
-                });
+                && self
+                    .current
+                    .get(p.end()..)
+                    .is_some_and(|rest| rest.trim_start().starts_with(','));
             let name = self.resolver.clean_person(p.as_str(), strong)?;
             self.register(&name, sentence);
             return Some(name);
@@ -441,7 +440,9 @@ impl Doc<'_> {
         if org.is_none() {
             // "A, socialchef, och B, IFO-chef, båda från X kommun."
             let st = self.text.sentence_text(s);
-            if let Some(m) = SHARED_ORG.captures(st).and_then(|c| c.get(1)) {
+            // "..., Hasse Larsson, har arbetat vid stiftelsen X i tre år."
+            let shared = SHARED_ORG.captures(st).or_else(|| WORKS_AT.captures(st));
+            if let Some(m) = shared.and_then(|c| c.get(1)) {
                 org = self
                     .resolver
                     .org_text(m.as_str(), self.context_org(s).as_ref());
@@ -676,6 +677,13 @@ impl Doc<'_> {
 static SHARED_ORG: LazyLock<Regex> = LazyLock::new(|| {
     compile(
         r"(?:^|\s)(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)",
+    )
+});
+
+/// "arbetar vid X", "har arbetat på X": where the person of a sentence works.
+static WORKS_AT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?:^|\s)(?:arbetar|arbetat|arbetade|jobbar|jobbat|jobbade|är\s+anställd)\s+(?:vid|på|hos|inom)\s+([^.;:!?]+)",
     )
 });
 
