@@ -826,6 +826,14 @@ mod tests {
     }
 
     #[test]
+    fn membership_organisation_from_where_the_person_works() {
+        assert!(has(
+            "Teamledaren för familjestödet, Hasse Berg, har arbetat vid Capio i tre år.",
+            "membership\tHasse Berg\tteamledare\tCapio\t"
+        ));
+    }
+
+    #[test]
     fn membership_needs_a_role_word() {
         assert!(
             facts("Karl Berg, glad och nöjd, gick hem till Vision.")
