@@ -142,6 +142,20 @@ impl Fact {
 
 /// The facts a document states, one per [`Fact::identity`], first
 /// occurrence kept (the graph keeps every occurrence as evidence).
+impl Fact {
+    /// The fact as a line of the exchange format (white space collapsed).
+    pub fn tsv_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}\t{}",
+            self.relation,
+            clean(&self.subject),
+            clean(&self.role),
+            clean(&self.object),
+            self.kommun
+        )
+    }
+}
+
 /// A role that another fact of the same person and organisation names more
 /// precisely (`ordförande` beside `förbundsordförande`) is dropped.
 pub fn distinct(facts: &[Fact]) -> Vec<&Fact> {
@@ -172,25 +186,18 @@ pub fn distinct(facts: &[Fact]) -> Vec<&Fact> {
 /// The header line of a facts TSV file.
 pub const HEADER: &str = "relation\tsubject\trole\tobject\tkommun";
 
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Writes facts as TSV (header, then one line per distinct fact, with the
-/// rule id as a trailing comment-free column set exactly as FORMAT.md).
+/// Writes facts as TSV in the exchange format: the header, then one line
+/// per distinct fact (see [`distinct`]).
 pub fn write_tsv(facts: &[Fact]) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     let mut seen = std::collections::HashSet::new();
     for f in distinct(facts) {
-        let line = format!(
-            "{}\t{}\t{}\t{}\t{}",
-            f.relation,
-            clean(&f.subject),
-            clean(&f.role),
-            clean(&f.object),
-            f.kommun
-        );
+        let line = f.tsv_line();
         if seen.insert(line.clone()) {
             out.push_str(&line);
             out.push('\n');

@@ -113,22 +113,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A fact as the scorer sees it (the TSV row it is written as).
 pub fn fact_row(f: &Fact) -> Row {
-    let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     Row {
         relation: f.relation,
-        subject: clean(&f.subject),
-        role: clean(&f.role),
-        object: clean(&f.object),
+        subject: facts::clean(&f.subject),
+        role: facts::clean(&f.role),
+        object: facts::clean(&f.object),
         kommun: f.kommun.clone(),
         required: true,
-        line: format!(
-            "{}\t{}\t{}\t{}\t{}",
-            f.relation,
-            clean(&f.subject),
-            clean(&f.role),
-            clean(&f.object),
-            f.kommun
-        ),
+        line: f.tsv_line(),
     }
 }
 
