@@ -571,6 +571,9 @@ impl Doc<'_> {
                     .first_org_in(st, ctx.as_ref())
                     .filter(|o| crate::eval::norm(&o.name) != crate::eval::norm(&name))
             })
+            // Initiatives are mostly run by municipalities: a municipality
+            // close by comes before the wider context.
+            .or_else(|| self.near_context_org(s))
             .or(ctx);
         if let Some(org) = &org {
             let f = self.fact(
