@@ -535,7 +535,7 @@ impl Doc<'_> {
         }
     }
 
-    fn initiative(&mut self, rule: &PatternRule, c: &Captures, _i: usize, s: &Sentence) {
+    fn initiative(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
         let Some(m) = c.name("initiative") else {
             return;
         };
@@ -588,12 +588,27 @@ impl Doc<'_> {
             );
             self.facts.push(f);
         }
-        // The problems the sentence names are what the initiative addresses.
+        // The problems the sentence names are what the initiative addresses;
+        // so are those of a next sentence that refers back to it ("Syftet
+        // är...", "Planen omfattar...").
+        let mut texts = vec![st];
+        if let Some(next) = self
+            .text
+            .sentences
+            .get(i + 1)
+            .filter(|x| x.paragraph == s.paragraph)
+        {
+            let nt = self.text.sentence_text(next);
+            let first = nt.split_whitespace().next().unwrap_or("").to_lowercase();
+            if self.rules.back_references.iter().any(|w| *w == first) {
+                texts.push(nt);
+            }
+        }
         let concepts: Vec<usize> = self
             .rules
             .cue_regexes
             .iter()
-            .filter(|(_, re, _)| re.is_match(st))
+            .filter(|(_, re, _)| texts.iter().any(|t| re.is_match(t)))
             .map(|(ci, _, _)| *ci)
             .collect();
         for ci in concepts {
@@ -885,6 +900,20 @@ mod tests {
             f.contains(&"addresses\tSTARK-planen\t\tpersonalomsattning\t".to_string()),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn addresses_from_a_sentence_referring_back() {
+        let f = facts(
+            "I Mjölby kommun har man tagit fram LYFT-planen. Syftet är att minska personalomsättningen.",
+        );
+        assert!(
+            f.contains(&"addresses\tLYFT-planen\t\tpersonalomsattning\t".to_string()),
+            "{f:?}"
+        );
+        let g =
+            facts("I Mjölby kommun har man tagit fram LYFT-planen. Vi har hög personalomsättning.");
+        assert!(!g.iter().any(|l| l.starts_with("addresses")), "{g:?}");
     }
 
     #[test]

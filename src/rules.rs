@@ -194,6 +194,8 @@ pub struct Rules {
     pub clause_words: Vec<String>,
     /// Words that never end an initiative's name.
     pub not_name_endings: Vec<String>,
+    /// Sentence openings that refer back to the initiative just named.
+    pub back_references: Vec<String>,
     pub known_orgs: Vec<KnownOrg>,
     pub org_heads: Vec<OrgHead>,
     pub concepts: Vec<Concept>,
@@ -349,6 +351,9 @@ impl Rules {
         let not_name_endings = tsv_rows(&read(&g.join("inte_namnslut.tsv"))?)
             .map(|r| r[0].to_string())
             .collect();
+        let back_references = tsv_rows(&read(&g.join("aterkoppling.tsv"))?)
+            .map(|r| r[0].to_lowercase())
+            .collect();
         let mut known_orgs = Vec::new();
         for row in tsv_rows(&read(&g.join("organisationer.tsv"))?) {
             known_orgs.push(KnownOrg {
@@ -448,6 +453,7 @@ impl Rules {
             ambiguous_municipalities,
             clause_words,
             not_name_endings,
+            back_references,
             known_orgs,
             org_heads,
             concepts: pf.concept,
