@@ -600,7 +600,7 @@ impl Doc<'_> {
         {
             let nt = self.text.sentence_text(next);
             let first = nt.split_whitespace().next().unwrap_or("").to_lowercase();
-            if self.rules.back_references.iter().any(|w| *w == first) {
+            if self.rules.back_references.contains(&first) {
                 texts.push(nt);
             }
         }
