@@ -276,6 +276,10 @@ impl Doc<'_> {
             object: object.to_string(),
             kommun: org.and_then(|o| o.kommun.clone()).unwrap_or_default(),
             org_kind: kind,
+            org_canonical: org
+                .and_then(|o| self.rules.known_org(&o.name))
+                .map(|k| k.name.clone())
+                .unwrap_or_default(),
             doc: self.id.to_string(),
             start,
             end,

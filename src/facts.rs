@@ -80,6 +80,9 @@ pub struct Fact {
     pub kommun: String,
     /// Kind of the organisation side (object, or subject for `faces`).
     pub org_kind: EntityKind,
+    /// The canonical name of a known organisation on the organisation side
+    /// (`Akademikerförbundet SSR` for `SSR`); empty for others.
+    pub org_canonical: String,
     /// Document id (file stem).
     pub doc: String,
     /// Code point span of the evidence in the original file.
@@ -102,19 +105,19 @@ impl Fact {
             self.kommun.clone(),
         )
     }
-}
 
-impl Fact {
     /// What the fact states, as far as a reader of the TSV can tell: two
     /// facts with the same identity say the same thing (an organisation of a
     /// municipality and the municipality itself are the same side of a
     /// `faces` or `membership` fact when both carry its code).
     pub fn identity(&self) -> (Relation, String, String, String) {
         let by_code = |name: &str| {
-            if self.kommun.is_empty() {
-                crate::eval::norm(name)
-            } else {
+            if !self.kommun.is_empty() {
                 format!("#{}", self.kommun)
+            } else if !self.org_canonical.is_empty() {
+                crate::eval::norm(&self.org_canonical)
+            } else {
+                crate::eval::norm(name)
             }
         };
         match self.relation {
@@ -138,11 +141,7 @@ impl Fact {
             ),
         }
     }
-}
 
-/// The facts a document states, one per [`Fact::identity`], first
-/// occurrence kept (the graph keeps every occurrence as evidence).
-impl Fact {
     /// The fact as a line of the exchange format (white space collapsed).
     pub fn tsv_line(&self) -> String {
         format!(
@@ -156,7 +155,9 @@ impl Fact {
     }
 }
 
-/// A role that another fact of the same person and organisation names more
+/// The facts a document states, one per [`Fact::identity`], first
+/// occurrence kept (the graph keeps every occurrence as evidence). A role
+/// that another fact of the same person and organisation names more
 /// precisely (`ordförande` beside `förbundsordförande`) is dropped.
 pub fn distinct(facts: &[Fact]) -> Vec<&Fact> {
     let mut seen = std::collections::HashSet::new();
@@ -266,6 +267,7 @@ mod tests {
             object: "Lunds kommun".into(),
             kommun: "1281".into(),
             org_kind: EntityKind::Municipality,
+            org_canonical: String::new(),
             doc: "d".into(),
             start: 0,
             end: 1,
