@@ -90,8 +90,21 @@ pub fn eval(
                 )?;
             }
         }
+        // Each document is normalised once, not once per missed fact.
+        let mut texts: BTreeMap<&str, crate::text::Text> = BTreeMap::new();
         for (doc, g) in &ev.missed {
-            let evidence = find_evidence(&run, doc, &g.subject);
+            let text = match texts.entry(doc) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let original = run
+                        .docs
+                        .iter()
+                        .find(|d| &d.id == doc)
+                        .map_or("", |d| d.text.as_str());
+                    e.insert(crate::text::Text::new(original))
+                }
+            };
+            let evidence = find_evidence(text, &g.subject);
             writeln!(
                 out,
                 "FN\t{doc}\t{}\n\tevidence: {}",
@@ -130,11 +143,9 @@ pub fn eval(
     Ok(status)
 }
 
-/// The first sentence of a document that contains one of a gold subject's
+/// The first sentence of a text that contains one of a gold subject's
 /// alternatives.
-fn find_evidence(run: &CorpusRun, doc: &str, subject: &str) -> Option<String> {
-    let d = run.docs.iter().find(|d| d.id == doc)?;
-    let text = crate::text::Text::new(&d.text);
+fn find_evidence(text: &crate::text::Text, subject: &str) -> Option<String> {
     for alt in subject.split('|').filter(|a| !a.is_empty()) {
         let needle = alt.to_lowercase();
         if let Some(s) = text

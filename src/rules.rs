@@ -36,6 +36,30 @@ pub enum RuleError {
     },
 }
 
+/// Words before a role that belong to it: "biträdande enhetschef".
+const KEPT_MODIFIERS: &[&str] = &["biträdande", "vice"];
+/// Words before a role that do not change it: "tf socialchef" is a socialchef.
+const DROPPED_MODIFIERS: &[&str] = &[
+    "bitr.",
+    "tillförordnad",
+    "t.f.",
+    "tf",
+    "1:e",
+    "förste",
+    "första",
+    "ny",
+    "nya",
+    "nyblivne",
+    "nybliven",
+    "nyanställd",
+    "tidigare",
+    "före detta",
+    "f.d.",
+    "blivande",
+];
+/// Endings of adjectives that may stand before a role: "socialpolitisk strateg".
+const ADJECTIVE_ENDINGS: &[&str] = &["isk", "iska", "ig", "iga", "ell", "ella", "iv", "iva"];
+
 /// One of the 290 municipalities.
 #[derive(Debug, Clone)]
 pub struct Municipality {
@@ -227,6 +251,13 @@ fn tsv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
         .map(|l| l.split('\t').map(str::trim).collect())
 }
 
+/// The first column of a one-word-per-line gazetteer.
+fn first_column(path: &Path) -> Result<impl Iterator<Item = String>, RuleError> {
+    let text = read(path)?;
+    let words: Vec<String> = tsv_rows(&text).map(|r| r[0].to_string()).collect();
+    Ok(words.into_iter())
+}
+
 fn split_alts(s: &str) -> impl Iterator<Item = &str> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty())
 }
@@ -268,18 +299,9 @@ impl Rules {
     /// Loads and compiles every file under `dir` (normally `extract/`).
     pub fn load(dir: &Path) -> Result<Rules, RuleError> {
         let g = dir.join("gazetteers");
-        let mut given_names = HashSet::new();
-        for row in tsv_rows(&read(&g.join("fornamn.tsv"))?) {
-            given_names.insert(row[0].to_string());
-        }
-        let mut surnames = HashSet::new();
-        for row in tsv_rows(&read(&g.join("efternamn.tsv"))?) {
-            surnames.insert(row[0].to_string());
-        }
-        let mut not_names = HashSet::new();
-        for row in tsv_rows(&read(&g.join("inte_namn.tsv"))?) {
-            not_names.insert(row[0].to_string());
-        }
+        let given_names = first_column(&g.join("fornamn.tsv"))?.collect();
+        let surnames = first_column(&g.join("efternamn.tsv"))?.collect();
+        let not_names = first_column(&g.join("inte_namn.tsv"))?.collect();
         let mut role_forms = HashMap::new();
         for row in tsv_rows(&read(&g.join("roller.tsv"))?) {
             let lemma = row[0].to_lowercase();
@@ -342,17 +364,11 @@ impl Rules {
             }
         }
 
-        let ambiguous_municipalities = tsv_rows(&read(&g.join("kommun_tvetydiga.tsv"))?)
-            .map(|r| r[0].to_string())
-            .collect();
-        let clause_words = tsv_rows(&read(&g.join("satsgranser.tsv"))?)
-            .map(|r| r[0].to_string())
-            .collect();
-        let not_name_endings = tsv_rows(&read(&g.join("inte_namnslut.tsv"))?)
-            .map(|r| r[0].to_string())
-            .collect();
-        let back_references = tsv_rows(&read(&g.join("aterkoppling.tsv"))?)
-            .map(|r| r[0].to_lowercase())
+        let ambiguous_municipalities = first_column(&g.join("kommun_tvetydiga.tsv"))?.collect();
+        let clause_words = first_column(&g.join("satsgranser.tsv"))?.collect();
+        let not_name_endings = first_column(&g.join("inte_namnslut.tsv"))?.collect();
+        let back_references = first_column(&g.join("aterkoppling.tsv"))?
+            .map(|w| w.to_lowercase())
             .collect();
         let mut known_orgs = Vec::new();
         for row in tsv_rows(&read(&g.join("organisationer.tsv"))?) {
@@ -544,7 +560,16 @@ impl Rules {
         // alternation of every role form made matching a hundred times
         // slower.
         let role_word = r"(?:\p{Lu}{2,}-)?\p{Ll}[\p{Ll}-]*";
-        let modifier = r"(?:(?:biträdande|bitr\.|vice|tillförordnad|t\.f\.|tf|1:e|förste|första|ny|nya|nyblivne?|nyanställd|tidigare|före detta|f\.d\.|blivande|\p{Ll}{3,}(?:isk|iska|ig|iga|ell|ella|iv|iva))\s+)?";
+        let words: Vec<String> = KEPT_MODIFIERS
+            .iter()
+            .chain(DROPPED_MODIFIERS)
+            .map(|m| regex::escape(m))
+            .collect();
+        let modifier = format!(
+            r"(?:(?:{}|\p{{Ll}}{{3,}}(?:{}))\s+)?",
+            words.join("|"),
+            ADJECTIVE_ENDINGS.join("|")
+        );
         let role = format!(r"{modifier}{role_word}");
         m.insert("ROLE".to_string(), format!(r"(?P<role>{role})"));
         m.insert(
@@ -639,39 +664,19 @@ impl Rules {
         if let Some(l) = self.role_forms.get(&w) {
             return Some(l.clone());
         }
-        // Modifiers kept in the lemma: "biträdande enhetschef", "vice ordförande".
-        for m in ["biträdande ", "vice "] {
-            if let Some(rest) = w.strip_prefix(m) {
-                return self.role_lemma(rest).map(|l| format!("{m}{l}"));
+        for m in KEPT_MODIFIERS {
+            if let Some(rest) = w.strip_prefix(m).and_then(|r| r.strip_prefix(' ')) {
+                return self.role_lemma(rest).map(|l| format!("{m} {l}"));
             }
         }
-        for m in [
-            "bitr. ",
-            "tillförordnad ",
-            "t.f. ",
-            "tf ",
-            "1:e ",
-            "förste ",
-            "första ",
-            "ny ",
-            "nya ",
-            "nyblivne ",
-            "nybliven ",
-            "nyanställd ",
-            "tidigare ",
-            "före detta ",
-            "f.d. ",
-            "blivande ",
-        ] {
-            if let Some(rest) = w.strip_prefix(m) {
+        for m in DROPPED_MODIFIERS {
+            if let Some(rest) = w.strip_prefix(m).and_then(|r| r.strip_prefix(' ')) {
                 return self.role_lemma(rest);
             }
         }
         // An adjective before the role ("socialpolitisk strateg").
         if let Some((adj, rest)) = w.split_once(' ') {
-            let adjective = ["isk", "iska", "ig", "iga", "ell", "ella", "iv", "iva"]
-                .iter()
-                .any(|e| adj.ends_with(e));
+            let adjective = ADJECTIVE_ENDINGS.iter().any(|e| adj.ends_with(e));
             if adjective && adj.chars().count() >= 6 {
                 if let Some(l) = self.role_lemma(rest) {
                     return Some(l);
