@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench --bench extract` (release profile).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -18,7 +18,9 @@ fn main() {
     let rules = Rules::load_default().expect("rules load");
     let extractor = Extractor::new(&rules);
     let (seeds, _) = socialgraf::corpus::read_corpus(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds"),
+        &std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+            .join("corpus/seeds"),
         u64::MAX,
     )
     .expect("seed corpus");

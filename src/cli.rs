@@ -8,8 +8,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "socialgraf", version, about, long_about = None)]
 pub struct Cli {
-    /// Folder with the extraction rules and gazetteers (default: the
-    /// crate's `extract/`)
+    /// Folder with the extraction rules and gazetteers (default:
+    /// `$SOCIALGRAF_RULES`, else `./extract` in a checkout, else the crate's
+    /// `extract/`)
     #[arg(long, global = true, value_hint = clap::ValueHint::DirPath)]
     pub rules: Option<PathBuf>,
 

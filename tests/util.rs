@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The crate root.
+/// The crate root (cargo sets `CARGO_MANIFEST_DIR` when it runs tests; it
+/// is read at run time so a checkout that moved does not test an old path).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Runs the `socialgraf` binary with `args` in `cwd`.
