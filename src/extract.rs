@@ -4,7 +4,7 @@
 //!
 //! The entry point is [`extract`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use regex::{Captures, Regex};
 
@@ -48,8 +48,13 @@ struct Doc<'a> {
     context: Vec<Option<OrgRef>>,
     /// The same over a narrower window, for `faces`.
     near_context: Vec<Option<OrgRef>>,
+    /// The organisations each sentence names that can set its scene.
+    mentions: Vec<Vec<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
+    /// Indexes into `facts` of memberships whose organisation was not named
+    /// with the person but taken from the surrounding text.
+    guessed_org: Vec<usize>,
     /// The sentence being matched.
     current: &'a str,
 }
@@ -113,11 +118,14 @@ impl<'a> Extractor<'a> {
             id: doc_id,
             context,
             near_context,
+            mentions,
             persons: Vec::new(),
             facts: Vec::new(),
+            guessed_org: Vec::new(),
             current: "",
         };
         doc.run();
+        doc.settle_memberships();
         let mut facts = doc.facts;
         facts.sort_by(|a, b| {
             (
@@ -135,6 +143,17 @@ impl<'a> Extractor<'a> {
             });
         }
         Extraction { facts, diagnostics }
+    }
+}
+
+/// Whether a head noun's type (orgtyper.tsv) and a known organisation's type
+/// (organisationer.tsv) describe the same kind of body.
+fn same_kind_of_body(head_kind: &str, known_kind: &str) -> bool {
+    match head_kind {
+        "universitet" | "högskola" => matches!(known_kind, "universitet" | "högskola"),
+        "stiftelse" | "förening" => known_kind == "ideell",
+        "förbund" => known_kind == "fackförbund",
+        other => other == known_kind,
     }
 }
 
@@ -452,9 +471,12 @@ impl Doc<'_> {
                     .org_text(m.as_str(), self.context_org(s).as_ref());
             }
         }
+        let mut guessed = false;
         if org.is_none() {
             org = self.context_org(s);
+            guessed = true;
         }
+        let org = org.map(|o| self.antecedent(o, s));
         if let Some(o) = &org {
             for p in self
                 .persons
@@ -466,11 +488,15 @@ impl Doc<'_> {
         }
         let mut groups = vec![(std::mem::take(&mut roles), org)];
         groups.extend(more);
-        for (roles, org) in groups {
+        for (k, (roles, org)) in groups.into_iter().enumerate() {
+            let guessed = org.is_none() || (k == 0 && guessed);
             let Some(org) = org.or_else(|| self.context_org(s)) else {
                 continue;
             };
             for role in roles {
+                if guessed {
+                    self.guessed_org.push(self.facts.len());
+                }
                 let f = self.fact(
                     Relation::Membership,
                     &person,
@@ -484,6 +510,115 @@ impl Doc<'_> {
                 self.facts.push(f);
             }
         }
+    }
+
+    /// The organisation a bare definite noun refers back to: "högskolans
+    /// uppdragsutbildningsenhet", "på företaget" name the last university or
+    /// company the section mentioned. Other names are returned as they are.
+    fn antecedent(&self, org: OrgRef, s: &Sentence) -> OrgRef {
+        let Some(kind) = self.rules.bare_org_head(&org.name) else {
+            return org;
+        };
+        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        let found = (i.saturating_sub(WIDE_CONTEXT.0)..=i)
+            .rev()
+            .filter(|&j| {
+                self.text
+                    .sentences
+                    .get(j)
+                    .is_some_and(|x| x.section == s.section)
+            })
+            .flat_map(|j| self.mentions.get(j).into_iter().flatten().rev())
+            .find(|m| match &m.kind {
+                EntityKind::Municipality => matches!(kind, "kommun" | "stad"),
+                EntityKind::Organisation(k) => same_kind_of_body(kind, k),
+                _ => false,
+            });
+        let Some(found) = found else { return org };
+        // Written out in full where the document does so ("Ersta Sköndal
+        // Bräcke högskola", not a shorter alias met last).
+        let canonical = self.rules.known_org(&found.name).map(|k| &k.name);
+        self.mentions
+            .iter()
+            .flatten()
+            .filter(|m| {
+                canonical.is_some() && self.rules.known_org(&m.name).map(|k| &k.name) == canonical
+            })
+            .max_by_key(|m| m.name.chars().count())
+            .unwrap_or(found)
+            .clone()
+    }
+
+    /// The municipality named nearest to sentence `i` in its section, in
+    /// either direction: where a unit named without one ("utredningsenheten")
+    /// belongs.
+    fn section_municipality(&self, i: usize) -> Option<&OrgRef> {
+        let section = self.text.sentences.get(i)?.section;
+        let in_section = |j: &usize| self.text.sentences[*j].section == section;
+        let before = (0..=i).rev().take_while(in_section);
+        let after = (i + 1..self.text.sentences.len()).take_while(in_section);
+        let municipality = |j: usize| {
+            self.mentions[j]
+                .iter()
+                .find(|m| m.kind == EntityKind::Municipality)
+                .map(|m| (j.abs_diff(i), j > i, m))
+        };
+        before
+            .filter_map(municipality)
+            .chain(after.filter_map(municipality))
+            .min_by_key(|(distance, later, _)| (*distance, *later))
+            .map(|(_, _, m)| m)
+    }
+
+    /// Reconciles the memberships of each person across the document: an
+    /// organisation named with the person outweighs one guessed from the
+    /// surroundings, and a unit named without its municipality
+    /// ("utredningsenheten") belongs to the municipality the person's other
+    /// memberships name.
+    fn settle_memberships(&mut self) {
+        let guessed: HashSet<usize> = self.guessed_org.drain(..).collect();
+        let mut named_roles: HashSet<(String, String)> = HashSet::new();
+        let mut named_kommun: BTreeMap<String, String> = BTreeMap::new();
+        for (k, f) in self.facts.iter().enumerate() {
+            if f.relation == Relation::Membership && !guessed.contains(&k) {
+                named_roles.insert((f.subject.clone(), f.role.clone()));
+                if !f.kommun.is_empty() {
+                    named_kommun
+                        .entry(f.subject.clone())
+                        .or_insert_with(|| f.kommun.clone());
+                }
+            }
+        }
+        let sentence_at: BTreeMap<usize, usize> = (self.text.sentences.iter().enumerate())
+            .map(|(i, s)| (self.text.original_span(s.start, s.end).0, i))
+            .collect();
+        let facts = std::mem::take(&mut self.facts);
+        self.facts = facts
+            .into_iter()
+            .enumerate()
+            .filter_map(|(k, mut f)| {
+                if f.relation != Relation::Membership {
+                    return Some(f);
+                }
+                if guessed.contains(&k)
+                    && named_roles.contains(&(f.subject.clone(), f.role.clone()))
+                {
+                    return None;
+                }
+                let unit = matches!(&f.org_kind,
+                    EntityKind::Organisation(kind) if self.rules.is_unit_kind(kind));
+                if unit && f.kommun.is_empty() {
+                    let nearest = || {
+                        let i = sentence_at.get(&f.start)?;
+                        self.section_municipality(*i)?.kommun.clone()
+                    };
+                    if let Some(kommun) = named_kommun.get(&f.subject).cloned().or_else(nearest) {
+                        f.kommun = kommun;
+                    }
+                }
+                Some(f)
+            })
+            .collect();
     }
 
     fn attended(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
@@ -856,6 +991,79 @@ mod tests {
             "Teamledaren för familjestödet, Hasse Berg, har arbetat vid Capio i tre år.",
             "membership\tHasse Berg\tteamledare\tCapio\t"
         ));
+    }
+
+    #[test]
+    fn membership_org_named_with_the_person_outweighs_the_surroundings() {
+        let text = "Om Kiruna kommun\n\nKiruna kommun växer. Lisa Holm – socialchef\n\n\
+                    Lisa Holm är socialchef i Gällivare kommun sedan 2019.";
+        let f = facts(text);
+        assert!(
+            f.contains(&"membership\tLisa Holm\tsocialchef\tGällivare kommun\t2523".to_string())
+        );
+        assert!(!f.iter().any(|l| l.contains("Kiruna")), "{f:#?}");
+    }
+
+    #[test]
+    fn membership_unit_takes_the_municipality_of_its_section() {
+        // The municipality comes only after the person's unit.
+        let text = "Familjer i fokus\n\nDet säger Pia Ek, enhetschef för familjeenheten. \
+                    Hon har många kollegor. Arbetet i Ludvika kommun har gått bra.";
+        assert!(
+            has(text, "membership\tPia Ek\tenhetschef\tfamiljeenheten\t2085"),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn membership_bare_definite_org_refers_back() {
+        let text = "Linköpings universitet utbildar socionomer. Många studerar där. \
+                    Det menar Per Nyström, lektor vid universitetets institution för socialt arbete.";
+        assert!(
+            has(
+                text,
+                "membership\tPer Nyström\tlektor\tLinköpings universitet\t"
+            ),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn membership_known_org_in_the_genitive_is_not_a_municipality() {
+        // "Lunds universitets" names the university, not Lund.
+        let text = "Lunds universitets forskare har studerat saken. \
+                    Det säger Eva Dahl, forskare.";
+        assert!(
+            !facts(text).iter().any(|l| l.contains("Lunds kommun")),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn membership_multi_word_unit_heads() {
+        let text =
+            "Det säger Omar Said som är chef för individ- och familjeomsorgen i Falu kommun.";
+        assert!(
+            has(
+                text,
+                "membership\tOmar Said\tchef\tindivid- och familjeomsorgen i Falu kommun\t2080"
+            ),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn membership_part_of_the_country_is_not_an_organisation() {
+        let text = "Skellefteå kommun anställer. Det berättar Nils Berg, regionchef i Norrland.";
+        assert!(
+            !facts(text).iter().any(|l| l.contains("\tNorrland\t")),
+            "{:#?}",
+            facts(text)
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::rules::Rules;
 /// thousands of names with Unicode word boundaries.
 pub struct NameFinder {
     ac: AhoCorasick,
+    /// Whether a name may carry a genitive `s` ("Uppsala universitets");
+    /// the span returned leaves it out, so it still looks the name up.
+    genitive: bool,
 }
 
 impl NameFinder {
@@ -31,7 +34,14 @@ impl NameFinder {
             .or_else(|_| AhoCorasick::new(Vec::<String>::new()));
         NameFinder {
             ac: ac.unwrap_or_else(|_| unreachable!("an empty automaton always builds")),
+            genitive: false,
         }
+    }
+
+    /// Also finds the names in the genitive (a trailing `s`).
+    pub fn with_genitive(mut self) -> NameFinder {
+        self.genitive = true;
+        self
     }
 
     /// Byte ranges of whole-word occurrences, left to right.
@@ -41,8 +51,11 @@ impl NameFinder {
             .find_iter(text)
             .map(|m| (m.start(), m.end()))
             .filter(move |&(a, b)| {
+                let after = &text[b..];
+                let ends = |rest: &str| !rest.chars().next().is_some_and(word);
                 !text[..a].chars().next_back().is_some_and(word)
-                    && !text[b..].chars().next().is_some_and(word)
+                    && (ends(after)
+                        || (self.genitive && after.starts_with('s') && ends(&after[1..])))
             })
     }
 }
@@ -87,9 +100,18 @@ impl<'a> Resolver<'a> {
         // fast DFA on Swedish text. Leftmost matching starts a phrase at a
         // word's first letter anyway.
         let place = r"\p{Lu}[\p{L}-]*(?:\s+\p{Lu}[\p{L}-]*)?(?:\s+(?:kommun|stad|Kommun|Stad))?";
+        // Heads of several words ("individ- och familjeomsorgen") are whole
+        // names of units by themselves; one-word heads need a modifier
+        // ("socialförvaltningen", not "förvaltningen").
+        let multi_word = heads
+            .iter()
+            .filter(|h| h.contains(' '))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("|");
         let heads = heads.join("|");
         let org_phrase = format!(
-            r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})|(?i:(?:\p{{L}}+-\s+(?:och|eller)\s+)?\p{{L}}+(?:{heads}))(?:\s+(?:i|på|inom)\s+{place})?|(?i:{heads})\s+(?:i|på|inom)\s+{place})"
+            r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})|(?i:{multi_word}|(?:\p{{L}}+-\s+(?:och|eller)\s+)?\p{{L}}+(?:{heads}))(?:\s+(?:i|på|inom)\s+{place})?|(?i:{heads})\s+(?:i|på|inom)\s+{place})"
         );
         let boundary_words: Vec<String> = rules
             .clause_words
@@ -104,7 +126,8 @@ impl<'a> Resolver<'a> {
                     .known_orgs
                     .iter()
                     .flat_map(|o| std::iter::once(&o.name).chain(&o.aliases)),
-            ),
+            )
+            .with_genitive(),
             org_phrase: compile(&org_phrase),
             // "FoU Nordöst", "Kvinnors Nätverk", "Centrum för socialt arbete".
             capitalised: compile(

@@ -211,6 +211,8 @@ pub struct Rules {
     pub municipalities: Vec<Municipality>,
     /// Lowercased name variants → index into `municipalities`.
     pub municipality_names: HashMap<String, usize>,
+    /// Extra names of municipalities as written (`kommun_alias.tsv`).
+    pub municipality_aliases: Vec<String>,
     /// Municipality names that are also common words or surnames: they
     /// count only with `kommun`/`stad` after them.
     pub ambiguous_municipalities: HashSet<String>,
@@ -354,6 +356,7 @@ impl Rules {
                 municipality_names.insert(v.to_lowercase(), i);
             }
         }
+        let mut municipality_aliases = Vec::new();
         let alias_path = g.join("kommun_alias.tsv");
         for row in tsv_rows(&read(&alias_path)?) {
             if row.len() < 2 {
@@ -361,6 +364,7 @@ impl Rules {
             }
             if let Some(i) = municipalities.iter().position(|m| m.code == row[1]) {
                 municipality_names.insert(row[0].to_lowercase(), i);
+                municipality_aliases.push(row[0].to_string());
             }
         }
 
@@ -466,6 +470,7 @@ impl Rules {
             role_suffixes,
             municipalities,
             municipality_names,
+            municipality_aliases,
             ambiguous_municipalities,
             clause_words,
             not_name_endings,
@@ -645,6 +650,7 @@ impl Rules {
                     format!("{} Stad", mu.name),
                 ]
             })
+            .chain(self.municipality_aliases.iter().cloned())
             .collect();
         forms.sort();
         forms.dedup();
@@ -725,6 +731,24 @@ impl Rules {
     /// The municipality with an SCB code.
     pub fn municipality_by_code(&self, code: &str) -> Option<&Municipality> {
         self.municipalities.iter().find(|m| m.code == code)
+    }
+
+    /// Whether organisations of this kind (`enhet`, `förvaltning`...) are
+    /// parts of a body rather than bodies in their own right.
+    pub fn is_unit_kind(&self, kind: &str) -> bool {
+        self.org_heads
+            .iter()
+            .any(|h| h.kind == kind && h.level == "unit")
+    }
+
+    /// The type of body a bare organisation noun names ("högskolan",
+    /// "företagets", "kommunen": a head form with nothing before it).
+    pub fn bare_org_head(&self, name: &str) -> Option<&str> {
+        let lower = name.trim().to_lowercase();
+        self.org_heads
+            .iter()
+            .find(|h| h.head == lower || h.forms.contains(&lower))
+            .map(|h| h.kind.as_str())
     }
 
     /// The known organisation a name or alias refers to.
