@@ -126,6 +126,7 @@ impl<'a> Extractor<'a> {
         };
         doc.run();
         doc.settle_memberships();
+        doc.settle_municipalities();
         let mut facts = doc.facts;
         facts.sort_by(|a, b| {
             (
@@ -473,7 +474,13 @@ impl Doc<'_> {
         }
         let mut guessed = false;
         if org.is_none() {
-            org = self.context_org(s);
+            // Docents and lecturers work at the university the text names,
+            // even in an article about a municipality.
+            let academic = roles.iter().any(|r| self.rules.is_academic_role(r));
+            org = academic
+                .then(|| self.nearest_academic_org(s))
+                .flatten()
+                .or_else(|| self.context_org(s));
             guessed = true;
         }
         let org = org.map(|o| self.antecedent(o, s));
@@ -549,6 +556,20 @@ impl Doc<'_> {
             .clone()
     }
 
+    /// The university, university college or research centre named last
+    /// before sentence `s` (within the wide context window).
+    fn nearest_academic_org(&self, s: &Sentence) -> Option<OrgRef> {
+        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        (i.saturating_sub(WIDE_CONTEXT.0)..=i)
+            .rev()
+            .flat_map(|j| self.mentions.get(j).into_iter().flatten().rev())
+            .find(|m| {
+                matches!(&m.kind, EntityKind::Organisation(k)
+                    if matches!(k.as_str(), "universitet" | "högskola" | "forskning"))
+            })
+            .cloned()
+    }
+
     /// The municipality named nearest to sentence `i` in its section, in
     /// either direction: where a unit named without one ("utredningsenheten")
     /// belongs.
@@ -619,6 +640,30 @@ impl Doc<'_> {
                 Some(f)
             })
             .collect();
+    }
+
+    /// One organisation name, one municipality, across the document: a name
+    /// that some sentence places in a municipality ("Barn och Unga" under a
+    /// Borås heading) is in that municipality wherever else it is named.
+    fn settle_municipalities(&mut self) {
+        let org_side = |f: &Fact| match f.relation {
+            Relation::Faces => Some(crate::eval::norm(&f.subject)),
+            Relation::Membership | Relation::Initiative => Some(crate::eval::norm(&f.object)),
+            _ => None,
+        };
+        let mut kommun_of: BTreeMap<String, String> = BTreeMap::new();
+        for f in &self.facts {
+            if let Some(name) = org_side(f).filter(|_| !f.kommun.is_empty()) {
+                kommun_of.entry(name).or_insert_with(|| f.kommun.clone());
+            }
+        }
+        for f in &mut self.facts {
+            if f.kommun.is_empty() {
+                if let Some(kommun) = org_side(f).and_then(|name| kommun_of.get(&name)) {
+                    f.kommun = kommun.clone();
+                }
+            }
+        }
     }
 
     fn attended(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
@@ -1064,6 +1109,49 @@ mod tests {
             "{:#?}",
             facts(text)
         );
+    }
+
+    #[test]
+    fn membership_given_name_that_is_also_a_word() {
+        // "Hans" is "his" at the start of a sentence, and a name before a surname.
+        let text = "Det säger Hans Lindqvist, enhetschef i Mora kommun. Hans kollega håller med.";
+        let f = facts(text);
+        assert!(
+            f.contains(&"membership\tHans Lindqvist\tenhetschef\tMora kommun\t2062".to_string()),
+            "{f:#?}"
+        );
+        assert!(!f.iter().any(|l| l.contains("Hans kollega")), "{f:#?}");
+    }
+
+    #[test]
+    fn membership_role_list_wrapped_across_lines() {
+        let text = "Det betonar Åsa Wik, verksamhetschef \noch delägare i Solbacka konsult.";
+        let f = facts(text);
+        for role in ["verksamhetschef", "delägare"] {
+            let want = format!("membership\tÅsa Wik\t{role}\tSolbacka konsult\t");
+            assert!(f.contains(&want), "{want} in {f:#?}");
+        }
+    }
+
+    #[test]
+    fn membership_academic_role_goes_to_the_university() {
+        let text = "Om Nacka kommun\n\nNacka kommun samarbetar med Stockholms universitet. \
+                    Kursen är populär, säger Ida Falk, docent i socialt arbete.";
+        let f = facts(text);
+        assert!(
+            f.contains(&"membership\tIda Falk\tdocent\tStockholms universitet\t".to_string()),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn one_organisation_name_one_municipality_in_a_document() {
+        // "Familjeteamet" is placed in Tranås once; the caption names it alone.
+        let text = "Om Tranås kommun\n\nTranås kommun satsar. Det säger Eva Ström, \
+                    socialsekreterare inom Familjeteamet.\n\nOm annat\n\n\
+                    Eva Ström, socialsekreterare inom Familjeteamet";
+        let f = facts(text);
+        assert!(!f.iter().any(|l| l.ends_with("Familjeteamet\t")), "{f:#?}");
     }
 
     #[test]

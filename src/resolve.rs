@@ -60,6 +60,12 @@ impl NameFinder {
     }
 }
 
+/// Words as a regex alternation of literals.
+fn escaped(words: &[String]) -> String {
+    let words: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    words.join("|")
+}
+
 /// An organisation as resolved from a mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgRef {
@@ -113,11 +119,7 @@ impl<'a> Resolver<'a> {
         let org_phrase = format!(
             r"(?:\p{{Lu}}[\p{{L}}-]*\s+(?i:{heads})|(?i:{multi_word}|(?:\p{{L}}+-\s+(?:och|eller)\s+)?\p{{L}}+(?:{heads}))(?:\s+(?:i|på|inom)\s+{place})?|(?i:{heads})\s+(?:i|på|inom)\s+{place})"
         );
-        let boundary_words: Vec<String> = rules
-            .clause_words
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect();
+        let boundary_words = escaped(&rules.clause_words);
         Resolver {
             rules,
             muni: NameFinder::new(&rules.municipality_forms),
@@ -130,12 +132,14 @@ impl<'a> Resolver<'a> {
             .with_genitive(),
             org_phrase: compile(&org_phrase),
             // "FoU Nordöst", "Kvinnors Nätverk", "Centrum för socialt arbete".
-            capitalised: compile(
-                r"\p{Lu}[\p{L}&-]*(?:\s+(?:\p{Lu}[\p{L}&-]*|och|i)){0,4}(?:\s+för\s+\p{Ll}+(?:\s+\p{Ll}+)?)?",
-            ),
+            // "Kronan konsult": a lowercase word of foretagsled.tsv ends one.
+            capitalised: compile(&format!(
+                r"\p{{Lu}}[\p{{L}}&-]*(?:\s+(?:\p{{Lu}}[\p{{L}}&-]*|och|i)){{0,4}}(?:\s+för\s+\p{{Ll}}+(?:\s+\p{{Ll}}+)?|\s+(?:{})(?:[^\p{{L}}]|$))?",
+                escaped(&rules.org_name_endings)
+            )),
             boundary: compile(&format!(
                 r"[,;:()]|\s–\s|(?:^|\s)(?:{})(?:\s|$)",
-                boundary_words.join("|")
+                boundary_words
             )),
             person: compile(&m("PERSON")),
             role_start: compile(&format!(
@@ -234,7 +238,13 @@ impl<'a> Resolver<'a> {
     /// evidence (name, comma, role).
     pub fn clean_person(&self, raw: &str, strong: bool) -> Option<String> {
         let mut words: Vec<&str> = raw.split_whitespace().collect();
+        let given_first = |words: &[&str]| {
+            words.len() >= 2 && self.rules.is_given_name_before(words[0], words[1])
+        };
         while let Some(w) = words.first() {
+            if given_first(&words) {
+                break;
+            }
             if self.rules.not_names.contains(*w)
                 || (!self.rules.is_given_name(w)
                     && words.len() > 2
@@ -248,7 +258,8 @@ impl<'a> Resolver<'a> {
         if words.len() < 2 || words.len() > 4 {
             return None;
         }
-        if words
+        let skip = usize::from(given_first(&words));
+        if words[skip..]
             .iter()
             .any(|w| self.rules.not_names.contains(*w) || self.rules.role_lemma(w).is_some())
         {
@@ -262,7 +273,7 @@ impl<'a> Resolver<'a> {
         {
             return None;
         }
-        let known_first = self.rules.is_given_name(words[0]);
+        let known_first = given_first(&words);
         if !known_first && !strong {
             return None;
         }
@@ -272,6 +283,8 @@ impl<'a> Resolver<'a> {
     /// Splits a role phrase ("socionom och socialsekreterare") into lemmas.
     pub fn split_roles(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
+        // Lines wrapped inside the list ("verksamhetschef\noch delägare").
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for part in text
             .split([','])
             .flat_map(|p| p.split(" och "))
@@ -392,7 +405,9 @@ impl<'a> Resolver<'a> {
             .find_map(|p| t.strip_prefix(p).map(|r| (p.len(), r)))
             .unwrap_or((0, t));
         if let Some(c) = self.capitalised.find(t).filter(|c| c.start() == 0) {
-            let mut name = c.as_str().trim_end();
+            let mut name = c
+                .as_str()
+                .trim_end_matches(|ch: char| !ch.is_alphanumeric());
             while let Some((head, last)) = name.rsplit_once(' ') {
                 let trailing = self
                     .rules
@@ -412,10 +427,16 @@ impl<'a> Resolver<'a> {
                 && !self.rules.not_names.contains(name.as_str())
                 && self.clean_person(&name, false).is_none()
             {
+                // A company ("Kronan konsult") is not part of the
+                // municipality the text is about.
+                let company = name
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| self.rules.org_name_endings.iter().any(|e| e == w));
                 let kommun = muni
                     .as_ref()
                     .and_then(|m| m.kommun.clone())
-                    .or(ctx_kommun.clone());
+                    .or(ctx_kommun.clone().filter(|_| !company));
                 offer(
                     1,
                     lead + skip,
@@ -450,8 +471,10 @@ impl<'a> Resolver<'a> {
     /// further roles with their organisations ("styrelseledamot i X och
     /// socialsekreterare i Y").
     pub fn tail(&self, tail: &str, ctx: Option<&OrgRef>) -> (Option<OrgRef>, Vec<RolesAt>) {
+        // Lines wrapped inside the tail read as spaces ("i X \noch utredare").
+        let tail = tail.replace(['\n', '\t'], " ");
         let mut segments: Vec<(Vec<String>, &str)> = Vec::new();
-        let mut rest = tail;
+        let mut rest = tail.as_str();
         let mut roles = Vec::new();
         loop {
             // Where does the next role start?

@@ -202,10 +202,14 @@ pub struct Rules {
     pub dir: PathBuf,
     pub given_names: HashSet<String>,
     pub surnames: HashSet<String>,
+    /// Given names that are also common words: names only before a surname.
+    pub ambiguous_given_names: HashSet<String>,
     /// Capitalised words that are never part of a person's name.
     pub not_names: HashSet<String>,
     /// Lowercased role form → lemma.
     pub role_forms: HashMap<String, String>,
+    /// Role lemma → its kind in roller.tsv (`chef`, `forskare`...).
+    pub role_kinds: HashMap<String, String>,
     /// (inflected suffix, lemma suffix, minimum prefix length), longest first.
     pub role_suffixes: Vec<(String, String, usize)>,
     pub municipalities: Vec<Municipality>,
@@ -220,6 +224,8 @@ pub struct Rules {
     pub clause_words: Vec<String>,
     /// Words that never end an initiative's name.
     pub not_name_endings: Vec<String>,
+    /// Lowercase words that end a capitalised organisation name ("konsult").
+    pub org_name_endings: Vec<String>,
     /// Sentence openings that refer back to the initiative just named.
     pub back_references: Vec<String>,
     pub known_orgs: Vec<KnownOrg>,
@@ -303,11 +309,16 @@ impl Rules {
         let g = dir.join("gazetteers");
         let given_names = first_column(&g.join("fornamn.tsv"))?.collect();
         let surnames = first_column(&g.join("efternamn.tsv"))?.collect();
+        let ambiguous_given_names = first_column(&g.join("fornamn_tvetydiga.tsv"))?.collect();
         let not_names = first_column(&g.join("inte_namn.tsv"))?.collect();
         let mut role_forms = HashMap::new();
+        let mut role_kinds = HashMap::new();
         for row in tsv_rows(&read(&g.join("roller.tsv"))?) {
             let lemma = row[0].to_lowercase();
             role_forms.insert(lemma.clone(), lemma.clone());
+            if let Some(kind) = row.get(2) {
+                role_kinds.insert(lemma.clone(), kind.to_string());
+            }
             if let Some(forms) = row.get(1) {
                 for f in split_alts(forms) {
                     role_forms
@@ -371,6 +382,7 @@ impl Rules {
         let ambiguous_municipalities = first_column(&g.join("kommun_tvetydiga.tsv"))?.collect();
         let clause_words = first_column(&g.join("satsgranser.tsv"))?.collect();
         let not_name_endings = first_column(&g.join("inte_namnslut.tsv"))?.collect();
+        let org_name_endings = first_column(&g.join("foretagsled.tsv"))?.collect();
         let back_references = first_column(&g.join("aterkoppling.tsv"))?
             .map(|w| w.to_lowercase())
             .collect();
@@ -465,8 +477,10 @@ impl Rules {
             dir: dir.to_path_buf(),
             given_names,
             surnames,
+            ambiguous_given_names,
             not_names,
             role_forms,
+            role_kinds,
             role_suffixes,
             municipalities,
             municipality_names,
@@ -474,6 +488,7 @@ impl Rules {
             ambiguous_municipalities,
             clause_words,
             not_name_endings,
+            org_name_endings,
             back_references,
             known_orgs,
             org_heads,
@@ -733,6 +748,12 @@ impl Rules {
         self.municipalities.iter().find(|m| m.code == code)
     }
 
+    /// Whether a role is a research or university teaching role (kind
+    /// `forskare` in roller.tsv: docent, lektor, professor...).
+    pub fn is_academic_role(&self, lemma: &str) -> bool {
+        self.role_kinds.get(lemma).is_some_and(|k| k == "forskare")
+    }
+
     /// Whether organisations of this kind (`enhet`, `förvaltning`...) are
     /// parts of a body rather than bodies in their own right.
     pub fn is_unit_kind(&self, kind: &str) -> bool {
@@ -761,5 +782,12 @@ impl Rules {
     /// Is this a plausible given name?
     pub fn is_given_name(&self, w: &str) -> bool {
         self.given_names.contains(w) || w.split('-').all(|p| self.given_names.contains(p))
+    }
+
+    /// Whether `w` is a given name given the word after it: "Hans" is one
+    /// before a known surname ("Hans Eklund"), not before anything else.
+    pub fn is_given_name_before(&self, w: &str, next: &str) -> bool {
+        self.is_given_name(w)
+            || (self.ambiguous_given_names.contains(w) && self.surnames.contains(next))
     }
 }

@@ -289,7 +289,12 @@ fn split(norm: &str) -> Vec<Sentence> {
                 } else if wrapped {
                     prev_t.chars().count() >= 30 || first.is_lowercase()
                 } else {
-                    first.is_lowercase() && !is_heading_like(prev_t)
+                    // A short capitalised line is a heading, unless it reads
+                    // like the start of a sentence ("Det säger Anna Ek,
+                    // enhetschef\noch ...").
+                    let sentence_like =
+                        prev_t.contains(',') || prev_t.split_whitespace().count() >= 6;
+                    first.is_lowercase() && (sentence_like || !is_heading_like(prev_t))
                 }
             }
             _ => false,
