@@ -127,6 +127,7 @@ impl<'a> Extractor<'a> {
         doc.run();
         doc.settle_memberships();
         doc.settle_municipalities();
+        doc.settle_initiative_names();
         let mut facts = doc.facts;
         facts.sort_by(|a, b| {
             (
@@ -145,6 +146,24 @@ impl<'a> Extractor<'a> {
         }
         Extraction { facts, diagnostics }
     }
+}
+
+/// The item of an enumeration `sentence` (items end at `,` and ` och `)
+/// that holds the byte range `start..end`.
+fn enumeration_item(sentence: &str, start: usize, end: usize) -> &str {
+    let before = &sentence[..start];
+    let after = &sentence[end..];
+    let from = [before.rfind(','), before.rfind(" och ").map(|k| k + 4)]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |k| k + 1);
+    let to = [after.find(','), after.find(" och ")]
+        .into_iter()
+        .flatten()
+        .min()
+        .map_or(sentence.len(), |k| end + k);
+    &sentence[from..to]
 }
 
 /// Whether a head noun's type (orgtyper.tsv) and a known organisation's type
@@ -642,6 +661,34 @@ impl Doc<'_> {
             .collect();
     }
 
+    /// An initiative named in the definite and the indefinite form
+    /// ("introduktionsprogrammet", "introduktionsprogram") is one initiative:
+    /// its `initiative` facts take the indefinite form. (Its `addresses`
+    /// facts keep the form of their sentence: they carry no organisation,
+    /// so two organisations' programmes of one name stay apart there.)
+    fn settle_initiative_names(&mut self) {
+        let names: HashSet<String> = self
+            .facts
+            .iter()
+            .filter(|f| f.relation == Relation::Initiative)
+            .map(|f| f.subject.to_lowercase())
+            .collect();
+        for f in self
+            .facts
+            .iter_mut()
+            .filter(|f| f.relation == Relation::Initiative)
+        {
+            let lower = f.subject.to_lowercase();
+            let indefinite = ["met", "en", "et", "n", "t"].iter().find_map(|ending| {
+                let stem = lower.strip_suffix(ending)?;
+                names.contains(stem).then_some(stem.chars().count())
+            });
+            if let Some(len) = indefinite {
+                f.subject = f.subject.chars().take(len).collect();
+            }
+        }
+    }
+
     /// One organisation name, one municipality, across the document: a name
     /// that some sentence places in a municipality ("Barn och Unga" under a
     /// Borås heading) is in that municipality wherever else it is named.
@@ -740,20 +787,22 @@ impl Doc<'_> {
             }
         }
         let name = name.to_string();
-        if name.chars().count() < 3 {
+        if name.chars().count() < 3 || self.is_degree_programme(&name) {
             return;
         }
         let st = self.text.sentence_text(s);
         let ctx = self.context_org(s);
+        let lower_name = name.to_lowercase();
         let org = c
             .name("org")
             .or_else(|| c.name("known"))
             .and_then(|o| self.resolver.org(o.as_str(), ctx.as_ref()))
             .or_else(|| rule.org.as_deref().and_then(|o| self.resolver.org(o, None)))
             .or_else(|| {
+                // Not the initiative itself, nor a piece of its name.
                 self.resolver
                     .first_org_in(st, ctx.as_ref())
-                    .filter(|o| crate::eval::norm(&o.name) != crate::eval::norm(&name))
+                    .filter(|o| !lower_name.contains(&o.name.to_lowercase()))
             })
             // Initiatives are mostly run by municipalities: a municipality
             // close by comes before the wider context.
@@ -775,7 +824,13 @@ impl Doc<'_> {
         // The problems the sentence names are what the initiative addresses;
         // so are those of a next sentence that refers back to it ("Syftet
         // är...", "Planen omfattar...").
-        let mut texts = vec![st];
+        // An item of an enumeration ("mentorstillägg, högre lön,
+        // erfarenhetssatsning, ...") addresses only what its own item says.
+        let mut texts = vec![if st.matches(',').count() >= 3 {
+            enumeration_item(st, m.start(), m.end())
+        } else {
+            st
+        }];
         if let Some(next) = self
             .text
             .sentences
@@ -809,6 +864,19 @@ impl Doc<'_> {
             );
             self.facts.push(f);
         }
+    }
+
+    /// "socionomprogrammet", "psykologprogram": a degree programme named
+    /// after the profession it trains for, not an initiative.
+    fn is_degree_programme(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        ["programmet", "program"]
+            .iter()
+            .find_map(|head| lower.strip_suffix(head))
+            .is_some_and(|profession| {
+                // The bare lemma ("socionom"), not a genitive ("mentors").
+                self.rules.role_forms.get(profession).map(String::as_str) == Some(profession)
+            })
     }
 
     /// `faces`: a problem cue in a sentence that talks about a problem or
