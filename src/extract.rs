@@ -888,7 +888,8 @@ impl Doc<'_> {
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        let problem_context = self.rules.problem_words.is_match(st);
+        let problem_context =
+            self.rules.problem_words.is_match(st) || self.answers_a_question_on_problems(s);
         let mut hits = Vec::new();
         for (ci, re, strong) in &self.rules.cue_regexes {
             if !re.is_match(st) {
@@ -923,12 +924,44 @@ impl Doc<'_> {
         }
     }
 
+    /// Whether the sentence is part of the answer to an interview question
+    /// about problems ("Vad brottas ni med just nu?", "Vilka är de största
+    /// utmaningarna?"): the question before its paragraph asks for them.
+    fn answers_a_question_on_problems(&self, s: &Sentence) -> bool {
+        let sentences = &self.text.sentences;
+        let i = sentences.partition_point(|x| x.start < s.start);
+        let first = (0..=i)
+            .rev()
+            .take_while(|&j| sentences[j].paragraph == s.paragraph)
+            .last()
+            .unwrap_or(i);
+        first
+            .checked_sub(1)
+            .map(|q| self.text.sentence_text(&sentences[q]))
+            .is_some_and(|q| q.ends_with('?') && self.rules.problem_words.is_match(q))
+    }
+
     /// The organisation a sentence speaks for: one it names, the speaker's,
-    /// or the section's.
+    /// or the section's. A sentence about a company, university or
+    /// foundation ("Stiftelsen satsar...", "Dedicares verksamhet...") speaks
+    /// for none of the municipalities around it.
     fn sentence_org(&self, s: &Sentence) -> Option<OrgRef> {
         let st = self.text.sentence_text(s);
         if let Some(o) = self.resolver.municipalities_in(st).into_iter().next() {
             return Some(o);
+        }
+        let first_word = st.split_whitespace().next().unwrap_or("");
+        let about_another_body = self
+            .rules
+            .bare_org_head(first_word)
+            .is_some_and(|kind| self.rules.is_other_body_kind(kind))
+            || self
+                .resolver
+                .context_orgs_in(st)
+                .iter()
+                .any(|o| o.kind != EntityKind::Municipality);
+        if about_another_body {
+            return None;
         }
         if let Some(sp) = &s.speaker {
             if let Some(full) = self.by_first_name(sp) {
@@ -1269,6 +1302,67 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with("faces") && l.contains("personalomsattning")),
             "{title:?}"
+        );
+    }
+
+    #[test]
+    fn faces_from_the_answer_to_a_question_on_problems() {
+        let answer = "Det är framför allt budgeten för nästa år.";
+        let text = format!(
+            "Om Kumla kommun\n\nEva Ek är socialchef i Kumla kommun.\n\n\
+             Vad brottas ni med just nu?\n\n{answer}"
+        );
+        assert!(
+            has(&text, "faces\tKumla kommun\t\tekonomi\t1881"),
+            "{:#?}",
+            facts(&text)
+        );
+        let text = format!(
+            "Om Kumla kommun\n\nEva Ek är socialchef i Kumla kommun.\n\n\
+             Vad ser du fram emot?\n\n{answer}"
+        );
+        assert!(
+            !facts(&text).iter().any(|l| l.starts_with("faces")),
+            "{:#?}",
+            facts(&text)
+        );
+    }
+
+    #[test]
+    fn faces_not_for_a_sentence_about_a_company_or_foundation() {
+        let text = "Om Kumla kommun\n\nKumla kommun har svårt att rekrytera. \
+                    Stiftelsen satsar också stort på socialpsykiatri. \
+                    Attendos verksamhet kämpar med hög personalomsättning.";
+        let f = facts(text);
+        assert!(f.iter().any(|l| l.contains("rekrytering")), "{f:#?}");
+        assert!(!f.iter().any(|l| l.contains("psykisk_ohalsa")), "{f:#?}");
+        assert!(
+            !f.iter().any(|l| l.contains("personalomsattning")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn a_name_is_not_a_problem_word() {
+        // "kris*" must not catch Kristina, nor "oro*" orosanmälan.
+        let text = "Om Kumla kommun\n\nKristina Berg tar emot orosanmälan om barn i Kumla kommun.";
+        assert!(
+            !facts(text).iter().any(|l| l.starts_with("faces")),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn a_misspelt_municipality_before_stad_is_found() {
+        let text = "Det säger Olle Berg, utvecklingschef Helsingsborgs stad.";
+        assert!(
+            has(
+                text,
+                "membership\tOlle Berg\tutvecklingschef\tHelsingsborgs stad\t1283"
+            ),
+            "{:#?}",
+            facts(text)
         );
     }
 

@@ -229,6 +229,36 @@ impl<'a> Resolver<'a> {
                 kind: EntityKind::Municipality,
             });
         }
+        out.extend(self.misspelt_municipalities(text));
+        out
+    }
+
+    /// "Helsingsborgs stad": a capitalised word one letter off a
+    /// municipality's name, right before `kommun` or `stad`.
+    fn misspelt_municipalities(&self, text: &str) -> Vec<OrgRef> {
+        let mut out = Vec::new();
+        for (at, _) in text
+            .match_indices(" kommun")
+            .chain(text.match_indices(" stad"))
+            .chain(text.match_indices(" Kommun"))
+            .chain(text.match_indices(" Stad"))
+        {
+            let word = text[..at]
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            if !word.starts_with(char::is_uppercase) || self.rules.municipality(word).is_some() {
+                continue;
+            }
+            if let Some(mu) = self.rules.municipality_one_letter_off(word) {
+                let suffix = text[at + 1..].split_whitespace().next().unwrap_or("");
+                out.push(OrgRef {
+                    name: format!("{word} {suffix}"),
+                    kommun: Some(mu.code.clone()),
+                    kind: EntityKind::Municipality,
+                });
+            }
+        }
         out
     }
 

@@ -743,6 +743,24 @@ impl Rules {
             .map(|&i| &self.municipalities[i])
     }
 
+    /// The municipality whose name or genitive is one edit (a letter added,
+    /// dropped or changed) away from `word`, when exactly one is and the
+    /// word is long enough (7 letters) for a typo to be told from another
+    /// name.
+    pub fn municipality_one_letter_off(&self, word: &str) -> Option<&Municipality> {
+        let word: Vec<char> = word.to_lowercase().chars().collect();
+        if word.len() < 7 {
+            return None;
+        }
+        let mut found = self.municipalities.iter().filter(|m| {
+            [m.name.to_lowercase(), m.genitive().to_lowercase()]
+                .iter()
+                .any(|n| one_edit_apart(&word, &n.chars().collect::<Vec<_>>()))
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
     /// The municipality with an SCB code.
     pub fn municipality_by_code(&self, code: &str) -> Option<&Municipality> {
         self.municipalities.iter().find(|m| m.code == code)
@@ -760,6 +778,17 @@ impl Rules {
         self.org_heads
             .iter()
             .any(|h| h.kind == kind && h.level == "unit")
+    }
+
+    /// Whether organisations of this type (orgtyper.tsv) are bodies in their
+    /// own right other than a municipality: a company, foundation,
+    /// university, agency, association.
+    pub fn is_other_body_kind(&self, kind: &str) -> bool {
+        !matches!(kind, "kommun" | "stad" | "region")
+            && self
+                .org_heads
+                .iter()
+                .any(|h| h.kind == kind && h.level == "top")
     }
 
     /// The type of body a bare organisation noun names ("högskolan",
@@ -789,5 +818,36 @@ impl Rules {
     pub fn is_given_name_before(&self, w: &str, next: &str) -> bool {
         self.is_given_name(w)
             || (self.ambiguous_given_names.contains(w) && self.surnames.contains(next))
+    }
+}
+
+/// Whether two words differ by exactly one inserted, deleted or replaced
+/// letter (Levenshtein distance 1).
+fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_apart_counts_one_letter() {
+        let w = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(one_edit_apart(&w("helsingsborgs"), &w("helsingborgs")));
+        assert!(one_edit_apart(&w("göteborg"), &w("göteborj")));
+        assert!(one_edit_apart(&w("malmö"), &w("malmöx")));
+        assert!(!one_edit_apart(&w("malmö"), &w("malmö")));
+        assert!(!one_edit_apart(&w("lund"), &w("lunds-x")));
+        assert!(!one_edit_apart(&w("abcd"), &w("badc")));
     }
 }
