@@ -50,6 +50,9 @@ struct Doc<'a> {
     near_context: Vec<Option<OrgRef>>,
     /// The organisations each sentence names that can set its scene.
     mentions: Vec<Vec<OrgRef>>,
+    /// Sentence index by the original start offset of its span (what a
+    /// fact's `start` holds).
+    sentence_at: BTreeMap<usize, usize>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
     /// Indexes into `facts` of memberships whose organisation was not named
@@ -119,12 +122,16 @@ impl<'a> Extractor<'a> {
             context,
             near_context,
             mentions,
+            sentence_at: (text.sentences.iter().enumerate())
+                .map(|(i, s)| (text.original_span(s.start, s.end).0, i))
+                .collect(),
             persons: Vec::new(),
             facts: Vec::new(),
             guessed_org: Vec::new(),
             current: "",
         };
         doc.run();
+        doc.addresses_from_later_mentions();
         doc.settle_memberships();
         doc.settle_municipalities();
         doc.settle_initiative_names();
@@ -629,9 +636,6 @@ impl Doc<'_> {
                 }
             }
         }
-        let sentence_at: BTreeMap<usize, usize> = (self.text.sentences.iter().enumerate())
-            .map(|(i, s)| (self.text.original_span(s.start, s.end).0, i))
-            .collect();
         let facts = std::mem::take(&mut self.facts);
         self.facts = facts
             .into_iter()
@@ -649,7 +653,7 @@ impl Doc<'_> {
                     EntityKind::Organisation(kind) if self.rules.is_unit_kind(kind));
                 if unit && f.kommun.is_empty() {
                     let nearest = || {
-                        let i = sentence_at.get(&f.start)?;
+                        let i = self.sentence_at.get(&f.start)?;
                         self.section_municipality(*i)?.kommun.clone()
                     };
                     if let Some(kommun) = named_kommun.get(&f.subject).cloned().or_else(nearest) {
@@ -726,6 +730,15 @@ impl Doc<'_> {
                 .filter_map(|m| self.resolver.clean_person(m.as_str(), true))
                 .collect();
             people.extend(names);
+        } else if let Some(firsts) = c.name("firsts") {
+            // "Anna och Andreas": each first name refers back to a person.
+            people.extend(
+                firsts
+                    .as_str()
+                    .split([',', ' '])
+                    .filter(|w| w.starts_with(char::is_uppercase))
+                    .filter_map(|first| self.by_first_name(first)),
+            );
         } else if c.name("person").is_some() || c.name("first").is_some() {
             if let Some(p) = self.person_of(c, i, false) {
                 people.push(p);
@@ -852,6 +865,58 @@ impl Doc<'_> {
             .collect();
         for ci in concepts {
             let concept = self.rules.concepts[ci].id.clone();
+            let f = self.fact(
+                Relation::Addresses,
+                &name,
+                "",
+                &concept,
+                None,
+                EntityKind::Concept,
+                &format!("addresses.{concept}"),
+                s,
+            );
+            self.facts.push(f);
+        }
+    }
+
+    /// An initiative is what later sentences of its section that name it
+    /// again talk about: "Några av åtgärderna som introducerats via
+    /// plattformsarbetet är förstärkt introduktion..." gives `addresses`
+    /// for the problems such a sentence names.
+    fn addresses_from_later_mentions(&mut self) {
+        let mut seen: HashSet<(String, usize)> = HashSet::new();
+        let mut more = Vec::new();
+        for f in self
+            .facts
+            .iter()
+            .filter(|f| f.relation == Relation::Initiative)
+        {
+            let Some(&at) = self.sentence_at.get(&f.start) else {
+                continue;
+            };
+            if !seen.insert((f.subject.clone(), at)) {
+                continue;
+            }
+            let name = f.subject.to_lowercase();
+            let section = self.text.sentences[at].section;
+            for (j, later) in self.text.sentences.iter().enumerate().skip(at + 1) {
+                if later.section != section {
+                    break;
+                }
+                let text = self.text.sentence_text(later);
+                if later.kind == SentenceKind::Meta || !text.to_lowercase().contains(&name) {
+                    continue;
+                }
+                for (ci, re, _) in &self.rules.cue_regexes {
+                    if re.is_match(text) {
+                        more.push((f.subject.clone(), *ci, j));
+                    }
+                }
+            }
+        }
+        for (name, ci, j) in more {
+            let concept = self.rules.concepts[ci].id.clone();
+            let s = &self.text.sentences[j];
             let f = self.fact(
                 Relation::Addresses,
                 &name,
@@ -1393,6 +1458,29 @@ mod tests {
             f.contains(&"addresses\tSTARK-planen\t\tpersonalomsattning\t".to_string()),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn addresses_from_a_later_sentence_naming_the_initiative() {
+        let text = "Om Eslövs kommun\n\nI Eslöv infördes då mentorsprogrammet för alla. \
+                    Vädret var fint. Tack vare mentorsprogrammet har färre sagt upp sig och \
+                    personalomsättningen har sjunkit.";
+        assert!(
+            has(text, "addresses\tmentorsprogrammet\t\tpersonalomsattning\t"),
+            "{:#?}",
+            facts(text)
+        );
+    }
+
+    #[test]
+    fn attended_by_first_names() {
+        let text = "Ida Ek, socialchef, och Per Falk, enhetschef, båda från Eslövs kommun. \
+                    Både Ida och Per har varit med på Kommundagarna tidigare.";
+        let f = facts(text);
+        for who in ["Ida Ek", "Per Falk"] {
+            let want = format!("attended\t{who}\t\tKommundagarna\t");
+            assert!(f.contains(&want), "{want} in {f:#?}");
+        }
     }
 
     #[test]
