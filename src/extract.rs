@@ -665,30 +665,43 @@ impl Doc<'_> {
             .collect();
     }
 
-    /// An initiative named in the definite and the indefinite form
-    /// ("introduktionsprogrammet", "introduktionsprogram") is one initiative:
-    /// its `initiative` facts take the indefinite form. (Its `addresses`
-    /// facts keep the form of their sentence: they carry no organisation,
-    /// so two organisations' programmes of one name stay apart there.)
+    /// An initiative one organisation runs, named in the definite and the
+    /// indefinite form ("plattformsarbetet", "Plattformsarbete"), is one
+    /// initiative: its facts take the definite form, the one running text
+    /// refers to it by. Two organisations' programmes of one name stay
+    /// apart.
     fn settle_initiative_names(&mut self) {
-        let names: HashSet<String> = self
+        let key = |f: &Fact| (f.subject.to_lowercase(), f.kommun.clone());
+        let named: HashSet<(String, String)> = self
             .facts
             .iter()
             .filter(|f| f.relation == Relation::Initiative)
-            .map(|f| f.subject.to_lowercase())
+            .map(key)
             .collect();
+        // Indefinite name (any case) → definite name, where one organisation
+        // runs both.
+        let mut definite: BTreeMap<String, String> = BTreeMap::new();
         for f in self
             .facts
-            .iter_mut()
+            .iter()
             .filter(|f| f.relation == Relation::Initiative)
         {
-            let lower = f.subject.to_lowercase();
-            let indefinite = ["met", "en", "et", "n", "t"].iter().find_map(|ending| {
+            let (lower, kommun) = key(f);
+            let stem = ["met", "en", "et", "n", "t"].iter().find_map(|ending| {
                 let stem = lower.strip_suffix(ending)?;
-                names.contains(stem).then_some(stem.chars().count())
+                named
+                    .contains(&(stem.to_string(), kommun.clone()))
+                    .then_some(stem)
             });
-            if let Some(len) = indefinite {
-                f.subject = f.subject.chars().take(len).collect();
+            if let Some(stem) = stem {
+                definite.insert(stem.to_string(), f.subject.clone());
+            }
+        }
+        for f in &mut self.facts {
+            if matches!(f.relation, Relation::Initiative | Relation::Addresses) {
+                if let Some(form) = definite.get(&f.subject.to_lowercase()) {
+                    f.subject = form.clone();
+                }
             }
         }
     }
@@ -813,8 +826,9 @@ impl Doc<'_> {
             .or_else(|| rule.org.as_deref().and_then(|o| self.resolver.org(o, None)))
             .or_else(|| {
                 // Not the initiative itself, nor a piece of its name.
+                let rest = format!("{}{}", &st[..m.start()], &st[m.end()..]);
                 self.resolver
-                    .first_org_in(st, ctx.as_ref())
+                    .first_org_in(&rest, ctx.as_ref())
                     .filter(|o| !lower_name.contains(&o.name.to_lowercase()))
             })
             // Initiatives are mostly run by municipalities: a municipality
@@ -897,7 +911,23 @@ impl Doc<'_> {
             if !seen.insert((f.subject.clone(), at)) {
                 continue;
             }
-            let name = f.subject.to_lowercase();
+            // A short name is found again by its head noun in any form
+            // ("Partsgemensamt förändringsarbete" in "förändringsarbetet").
+            let lower = f.subject.to_lowercase();
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            let name = match words.as_slice() {
+                // Only a long compound is specific enough ("organisation"
+                // is not).
+                [.., head] if words.len() <= 2 && head.chars().count() >= 14 => {
+                    ["met", "et", "en", "na"]
+                        .iter()
+                        .find_map(|ending| head.strip_suffix(ending))
+                        .filter(|stem| stem.chars().count() >= 6)
+                        .unwrap_or(head)
+                        .to_string()
+                }
+                _ => lower.clone(),
+            };
             let section = self.text.sentences[at].section;
             for (j, later) in self.text.sentences.iter().enumerate().skip(at + 1) {
                 if later.section != section {

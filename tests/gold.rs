@@ -63,6 +63,12 @@ fn gold_quality_holds() {
                 "{name} = {value:.3} fell below its floor {floor:.3}"
             ));
         }
+        // Every target is reached: falling below one is a failure too.
+        if *value + 1e-9 < target {
+            below.push(format!(
+                "{name} = {value:.3} fell below its target {target:.3}"
+            ));
+        }
     }
     eprintln!("{}", r.table());
     assert!(
