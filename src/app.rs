@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use crate::eval::Outcome;
 use crate::facts::Relation;
 use crate::rules::Rules;
+use crate::store::{self, Location};
 use crate::{CorpusRun, evaluate, run_corpus};
 
 /// How a command ended.
@@ -31,12 +32,12 @@ pub struct CorpusOptions {
 
 impl CorpusOptions {
     fn rules(&self) -> Result<Rules> {
-        match &self.rules {
-            Some(dir) => {
-                Rules::load(dir).with_context(|| format!("loading rules from {}", dir.display()))
-            }
-            None => Rules::load_default(),
-        }
+        let dir = self.rules_dir();
+        Rules::load(&dir).with_context(|| format!("loading rules from {}", dir.display()))
+    }
+
+    fn rules_dir(&self) -> PathBuf {
+        self.rules.clone().unwrap_or_else(Rules::default_dir)
     }
 }
 
@@ -164,64 +165,88 @@ fn find_evidence(text: &crate::text::Text, subject: &str) -> Option<String> {
     None
 }
 
-/// `socialgraf build`: the graph as Turtle, and a summary.
+/// `socialgraf build`: brings the store in line with the corpus, writes
+/// the graph as Turtle when asked, and prints a summary.
 pub fn build(
     opts: &CorpusOptions,
-    turtle: &Path,
+    location: &Location,
+    turtle: Option<&Path>,
     examples: usize,
     out: &mut dyn Write,
 ) -> Result<Status> {
     let rules = opts.rules()?;
-    let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
+    let fingerprint = Rules::fingerprint(&opts.rules_dir())?;
+    let store = store::open(location)?;
+    let (run, report) =
+        crate::sync_corpus(&store, &opts.corpus, &rules, &fingerprint, opts.max_bytes)?;
     let status = report_skipped(&run);
-    let triples = crate::build_graph(&run, &rules, &opts.corpus);
-    let ttl = crate::export::turtle(&triples)?;
-    crate::write_atomically(turtle, ttl.as_bytes())?;
+    for d in run.diagnostics() {
+        eprintln!("socialgraf: {}: {}", d.doc, d.message);
+    }
+    let triples = crate::rdf::in_output_order(store::union_triples(&store)?);
+    if let Some(path) = turtle {
+        let ttl = crate::export::turtle(&triples)?;
+        crate::write_atomically(path, ttl.as_bytes())?;
+    }
 
-    let store = crate::store::memory_store(&triples)?;
-    let n = |q: &str| crate::store::count(&store, q);
-    let prefixes = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>";
+    let n = |q: &str| store::count(&store, &format!("{PREFIXES} {q}"));
     writeln!(
         out,
         "socialgraf: {} documents, {} facts, {} triples",
-        run.docs.len(),
-        run.facts().count(),
+        report.added.len() + report.changed.len() + report.unchanged.len(),
+        n("SELECT (COUNT(?f) AS ?n) WHERE { ?f a sg:Fact }")?,
         triples.len()
     )?;
+    writeln!(
+        out,
+        "  store {location}: {} added, {} changed, {} removed, {} unchanged{}",
+        report.added.len(),
+        report.changed.len(),
+        report.removed.len(),
+        report.unchanged.len(),
+        if report.rules_changed && !report.changed.is_empty() {
+            " (rules changed: every document extracted again)"
+        } else {
+            ""
+        }
+    )?;
     writeln!(out, "  facts by relation:")?;
-    let counts = crate::relation_counts(run.facts());
     for r in Relation::ALL {
         writeln!(
             out,
             "    {:12} {}",
             r.as_str(),
-            counts.get(&r).copied().unwrap_or(0)
+            n(&format!(
+                "SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a sg:Fact ; sg:relation \"{}\" }}",
+                r.as_str()
+            ))?
         )?;
     }
     writeln!(
         out,
         "  entities: {} persons, {} organisations, {} municipalities with facts, {} initiatives",
-        n(&format!(
-            "{prefixes} SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a foaf:Person }}"
-        ))?,
-        n(&format!(
-            "{prefixes} SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a org:Organization FILTER NOT EXISTS {{ ?o a sg:Municipality }} }}"
-        ))?,
-        n(&format!(
-            "{prefixes} SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a sg:Municipality {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?m }} UNION {{ ?f <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?m }} UNION {{ ?u sg:inMunicipality ?m }} }}"
-        ))?,
-        n(&format!(
-            "{prefixes} SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a sg:Initiative }}"
-        ))?,
+        n("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }")?,
+        n(
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization FILTER NOT EXISTS { ?o a sg:Municipality } }"
+        )?,
+        n(
+            "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a sg:Municipality { ?f rdf:object ?m } UNION { ?f rdf:subject ?m } UNION { ?u sg:inMunicipality ?m } }"
+        )?,
+        n("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a sg:Initiative }")?,
     )?;
-    let (actors, groups, largest) = crate::actor_groups(&run);
+    let (actors, groups, largest) = crate::actor_groups(&triples);
     writeln!(
         out,
         "  actors: {actors} persons and organisations linked by memberships, in {groups} connected groups (largest: {largest})"
     )?;
     let mut shown = 0;
     let mut by_rel: BTreeMap<Relation, usize> = BTreeMap::new();
-    writeln!(out, "  some facts, with evidence:")?;
+    if examples > 0 && run.facts().next().is_some() {
+        writeln!(
+            out,
+            "  some facts of the documents extracted now, with evidence:"
+        )?;
+    }
     for f in run.facts() {
         if shown >= examples {
             break;
@@ -245,12 +270,14 @@ pub fn build(
             f.rule
         )?;
     }
-    for d in run.diagnostics() {
-        eprintln!("socialgraf: {}: {}", d.doc, d.message);
+    if let Some(path) = turtle {
+        writeln!(out, "  graph written to {}", path.display())?;
     }
-    writeln!(out, "  graph written to {}", turtle.display())?;
     Ok(status)
 }
+
+/// The prefixes the summary queries use.
+const PREFIXES: &str = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>";
 
 /// `socialgraf ontology`: writes the problem concept scheme.
 pub fn ontology(rules_dir: Option<&Path>, problems: &Path, out: &mut dyn Write) -> Result<Status> {

@@ -49,14 +49,17 @@ pub enum Command {
         #[arg(long)]
         by_rule: bool,
     },
-    /// Build the graph and write it as Turtle
+    /// Build the graph into the store (only added or changed documents are
+    /// extracted) and optionally write it as Turtle
     Build {
         /// Folder of `.txt` documents
         #[arg(value_hint = clap::ValueHint::DirPath)]
         corpus: PathBuf,
-        /// Turtle file to write
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Turtle file to write the whole graph to
         #[arg(long, value_hint = clap::ValueHint::FilePath)]
-        turtle: PathBuf,
+        turtle: Option<PathBuf>,
         /// How many example facts to show in the summary
         #[arg(long, default_value_t = 5)]
         examples: usize,
@@ -68,4 +71,21 @@ pub enum Command {
         #[arg(long, value_hint = clap::ValueHint::FilePath)]
         problems: PathBuf,
     },
+}
+
+/// Where the store is.
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// Store folder (default: $SOCIALGRAF_STORE, else ./socialgraf.db)
+    #[arg(long, value_hint = clap::ValueHint::DirPath, conflicts_with = "memory")]
+    pub store: Option<PathBuf>,
+    /// Keep the store in memory only (nothing is written to disk)
+    #[arg(long)]
+    pub memory: bool,
+}
+
+impl StoreArgs {
+    pub fn location(&self) -> socialgraf::store::Location {
+        socialgraf::store::Location::resolve(self.store.as_deref(), self.memory)
+    }
 }

@@ -57,6 +57,12 @@ impl CorpusRun {
 pub fn run_corpus(dir: &Path, rules: &Rules, max_bytes: u64) -> Result<CorpusRun> {
     let (docs, skipped) = corpus::read_corpus(dir, max_bytes)
         .with_context(|| format!("reading corpus folder {}", dir.display()))?;
+    Ok(extract_documents(docs, skipped, rules))
+}
+
+/// Extracts documents in parallel, with a progress bar when stderr is a
+/// terminal.
+fn extract_documents(docs: Vec<Document>, skipped: Vec<Skipped>, rules: &Rules) -> CorpusRun {
     let extractor = Extractor::new(rules);
     let bar = if std::io::stderr().is_terminal() && !docs.is_empty() {
         let bar =
@@ -79,11 +85,11 @@ pub fn run_corpus(dir: &Path, rules: &Rules, max_bytes: u64) -> Result<CorpusRun
         })
         .collect();
     bar.finish_and_clear();
-    Ok(CorpusRun {
+    CorpusRun {
         docs,
         extractions,
         skipped,
-    })
+    }
 }
 
 /// Writes one facts TSV per document into `out`.
@@ -207,6 +213,92 @@ pub fn build_graph(
     g.triples()
 }
 
+/// What a build changed in the store.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    /// Documents new to the store, changed since the last build, removed
+    /// from the corpus, and left as they were.
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Whether the rules changed, so that every document was extracted again.
+    pub rules_changed: bool,
+}
+
+/// Brings the store in line with a corpus: each added or changed document
+/// is extracted and its named graph replaced in one transaction; graphs of
+/// documents no longer in the corpus are removed; unchanged documents are
+/// not read again. A change of rules re-extracts everything. Returns the
+/// run over the extracted documents and what changed.
+pub fn sync_corpus(
+    store: &oxigraph::store::Store,
+    dir: &Path,
+    rules: &Rules,
+    rules_fingerprint: &str,
+    max_bytes: u64,
+) -> Result<(CorpusRun, SyncReport)> {
+    let (docs, skipped) = corpus::read_corpus(dir, max_bytes)
+        .with_context(|| format!("reading corpus folder {}", dir.display()))?;
+    let stored = store::stored_documents(store)?;
+    let rules_changed = store::rules_fingerprint(store)?.as_deref() != Some(rules_fingerprint);
+    let mut report = SyncReport {
+        rules_changed,
+        ..SyncReport::default()
+    };
+    let source = |d: &Document| {
+        let rel = d.path.strip_prefix(dir).unwrap_or(&d.path);
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    let mut todo = Vec::new();
+    for d in docs {
+        match stored.get(&d.id) {
+            Some(s) if s.hash == d.hash && s.source == source(&d) && !rules_changed => {
+                report.unchanged.push(d.id.clone())
+            }
+            Some(_) => {
+                report.changed.push(d.id.clone());
+                todo.push(d);
+            }
+            None => {
+                report.added.push(d.id.clone());
+                todo.push(d);
+            }
+        }
+    }
+    // A document that could not be read this time keeps its old facts.
+    let present: std::collections::BTreeSet<&str> = report
+        .added
+        .iter()
+        .chain(&report.changed)
+        .chain(&report.unchanged)
+        .map(String::as_str)
+        .chain(
+            skipped
+                .iter()
+                .filter_map(|s| s.path.file_stem().and_then(|x| x.to_str())),
+        )
+        .collect();
+    for (id, s) in &stored {
+        if !present.contains(id.as_str()) {
+            store::remove_graph(store, &s.graph)?;
+            report.removed.push(id.clone());
+        }
+    }
+    let run = extract_documents(todo, skipped, rules);
+    store::replace_graph(store, &rdf::graphs::shared(), &rdf::shared_triples(rules))?;
+    for (d, e) in run.docs.iter().zip(&run.extractions) {
+        let triples = rdf::document_triples(d, &source(d), &e.facts, rules);
+        store::replace_graph(store, &rdf::graphs::document(&d.id), &triples)?;
+    }
+    store::replace_graph(
+        store,
+        &rdf::graphs::meta(),
+        &[rdf::rules_fingerprint_triple(rules_fingerprint)],
+    )?;
+    Ok((run, report))
+}
+
 /// Counts of facts per relation.
 pub fn relation_counts<'a>(facts: impl Iterator<Item = &'a Fact>) -> BTreeMap<Relation, usize> {
     let mut m = BTreeMap::new();
@@ -216,23 +308,35 @@ pub fn relation_counts<'a>(facts: impl Iterator<Item = &'a Fact>) -> BTreeMap<Re
     m
 }
 
-/// How the people and organisations of a corpus run hang together: the
-/// number of actors (persons and organisations linked by memberships), the
-/// number of connected groups they form, and the size of the largest.
-/// Built as a petgraph graph; organisations meet across documents by their
-/// identity (municipality code or normalised name).
-pub fn actor_groups(run: &CorpusRun) -> (usize, usize, usize) {
+/// Persons and organisations linked by memberships (`org:Membership` nodes
+/// with their `org:member` and `org:organization`), as a petgraph graph:
+/// how many there are, in how many connected groups, and the size of the
+/// largest group.
+pub fn actor_groups(triples: &[oxigraph::model::Triple]) -> (usize, usize, usize) {
     use petgraph::graph::{NodeIndex, UnGraph};
     use petgraph::unionfind::UnionFind;
 
+    let (member, organization) = (
+        format!("{}member", rdf::vocab::ORG),
+        format!("{}organization", rdf::vocab::ORG),
+    );
+    let mut ends: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    for t in triples {
+        let p = t.predicate.as_str();
+        if p == member {
+            ends.entry(t.subject.to_string()).or_default().0 = Some(t.object.to_string());
+        } else if p == organization {
+            ends.entry(t.subject.to_string()).or_default().1 = Some(t.object.to_string());
+        }
+    }
     let mut graph: UnGraph<String, ()> = UnGraph::new_undirected();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut node = |g: &mut UnGraph<String, ()>, key: String| {
         *index.entry(key.clone()).or_insert_with(|| g.add_node(key))
     };
-    for f in run.facts().filter(|f| f.relation == Relation::Membership) {
-        let person = node(&mut graph, format!("person:{}", eval::norm(&f.subject)));
-        let org = node(&mut graph, format!("org:{}", f.identity().3));
+    for (person, org) in ends.into_values().filter_map(|(p, o)| p.zip(o)) {
+        let person = node(&mut graph, person);
+        let org = node(&mut graph, org);
         graph.update_edge(person, org, ());
     }
     let mut groups = UnionFind::new(graph.node_count());
@@ -259,12 +363,15 @@ mod tests {
         let rules = Rules::load_default().expect("rules load");
         let extractor = Extractor::new(&rules);
         let text = "Anna Ek, socialchef i Mora kommun, och Bo Ek, enhetschef i Mora kommun, träffas. Cia Lund, kurator i Vision, var inte där.";
-        let run = CorpusRun {
-            docs: Vec::new(),
-            extractions: vec![extractor.extract("d", text)],
-            skipped: Vec::new(),
+        let doc = Document {
+            id: "d".to_string(),
+            path: "d.txt".into(),
+            text: text.to_string(),
+            hash: String::new(),
         };
+        let facts = extractor.extract("d", text).facts;
+        let triples = rdf::document_triples(&doc, "d.txt", &facts, &rules);
         // Anna and Bo meet through Mora; Cia and Vision form their own group.
-        assert_eq!(actor_groups(&run), (5, 2, 3));
+        assert_eq!(actor_groups(&triples), (5, 2, 3));
     }
 }

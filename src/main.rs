@@ -28,9 +28,16 @@ fn main() -> ExitCode {
         } => app::eval(&opts(corpus), gold, *show_errors, *by_rule, &mut out),
         Command::Build {
             corpus,
+            store,
             turtle,
             examples,
-        } => app::build(&opts(corpus), turtle, *examples, &mut out),
+        } => app::build(
+            &opts(corpus),
+            &store.location(),
+            turtle.as_deref(),
+            *examples,
+            &mut out,
+        ),
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
     };
     match result {

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{Literal, NamedNode, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use sha2::{Digest, Sha256};
 
 use crate::corpus::{Document, hex};
@@ -157,6 +157,102 @@ pub mod ids {
     pub fn rule(id: &str) -> NamedNode {
         iri(ID, &format!("rule/{}", slug(id)))
     }
+}
+
+/// The named graphs of the store: one per document, one for what every
+/// build shares (municipalities and counties), one for loaded files and one
+/// for the store's own bookkeeping (never exported).
+pub mod graphs {
+    use super::*;
+
+    pub const BASE: &str = "https://w3id.org/socialgraf/graph/";
+
+    pub fn shared() -> NamedNode {
+        iri(BASE, "shared")
+    }
+    pub fn meta() -> NamedNode {
+        iri(BASE, "meta")
+    }
+    pub fn document(id: &str) -> NamedNode {
+        iri(BASE, &format!("doc/{}", slug(id)))
+    }
+    pub fn loaded(file_name: &str) -> NamedNode {
+        iri(BASE, &format!("load/{}", slug(file_name)))
+    }
+    /// Whether `graph` holds one document's facts.
+    pub fn is_document(graph: &str) -> bool {
+        graph.starts_with(&format!("{BASE}doc/"))
+    }
+}
+
+/// The triples every build shares: municipalities and counties.
+pub fn shared_triples(rules: &Rules) -> Vec<Triple> {
+    let mut g = GraphBuilder::new();
+    g.add_municipalities(rules);
+    g.triples()
+}
+
+/// The triples of one document: its node and its facts with provenance.
+pub fn document_triples(
+    doc: &Document,
+    source: &str,
+    facts: &[Fact],
+    rules: &Rules,
+) -> Vec<Triple> {
+    let mut g = GraphBuilder::new();
+    g.add_document(doc, source);
+    for f in facts {
+        g.add_fact(f, rules);
+    }
+    g.triples()
+}
+
+/// The bookkeeping triple that records which rules built the store.
+pub fn rules_fingerprint_triple(fingerprint: &str) -> Triple {
+    Triple::new(
+        graphs::meta(),
+        iri(SG, "rulesFingerprint"),
+        lit(fingerprint),
+    )
+}
+
+/// Triples read back from several graphs, merged and put in the order
+/// [`GraphBuilder::triples`] gives: the union of the documents' graphs is
+/// then exactly the graph a whole-corpus build makes.
+pub fn in_output_order(triples: impl IntoIterator<Item = Triple>) -> Vec<Triple> {
+    let mut g = GraphBuilder::new();
+    let person = format!("{ID}person/");
+    let (name, label) = (format!("{FOAF}name"), format!("{RDFS}label"));
+    let (start, end) = (format!("{OA}start"), format!("{OA}end"));
+    let offsets = [start.as_str(), end.as_str()];
+    for t in triples {
+        // The graph has no blank nodes; a loaded file's are left out.
+        let NamedOrBlankNode::NamedNode(s) = &t.subject else {
+            continue;
+        };
+        if s.as_str().starts_with(&person) {
+            if let Term::Literal(l) = &t.object {
+                if t.predicate.as_str() == name {
+                    let names = g.person_names.entry(s.clone()).or_default();
+                    names.insert(l.value().to_string());
+                    continue;
+                }
+                if t.predicate.as_str() == label {
+                    continue;
+                }
+            }
+        }
+        // Oxigraph keeps an xsd:nonNegativeInteger as an xsd:integer: the
+        // selectors' offsets get their type back.
+        let object = match &t.object {
+            Term::Literal(l) if offsets.contains(&t.predicate.as_str()) => {
+                typed(l.value(), "nonNegativeInteger")
+            }
+            other => other.clone(),
+        };
+        g.add(s, t.predicate.clone(), object);
+    }
+    g.triples()
 }
 
 /// Collects triples; the set is sorted, so output order never depends on

@@ -549,6 +549,36 @@ impl Rules {
         Ok(rules)
     }
 
+    /// A fingerprint of every file under a rules folder (paths and
+    /// contents): a build whose rules changed extracts every document again.
+    pub fn fingerprint(dir: &Path) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut files = Vec::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+                let path = entry
+                    .with_context(|| format!("reading {}", d.display()))?
+                    .path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut h = Sha256::new();
+        for f in files {
+            let rel = f.strip_prefix(dir).unwrap_or(&f);
+            h.update(rel.to_string_lossy().as_bytes());
+            h.update([0]);
+            h.update(fs::read(&f).with_context(|| format!("reading {}", f.display()))?);
+            h.update([0]);
+        }
+        Ok(crate::corpus::hex(&h.finalize()))
+    }
+
     /// Loads the default rules, from the folder [`Rules::default_dir`] finds.
     pub fn load_default() -> Result<Rules> {
         let dir = Rules::default_dir();

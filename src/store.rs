@@ -1,11 +1,170 @@
-//! The Oxigraph store: loading the graph and asking it SPARQL questions.
+//! The Oxigraph store: where it lives, the named graph of each document
+//! (replaced in one transaction), and SPARQL questions to it.
 //!
-//! The entry points are [`memory_store`] and [`select`].
+//! The entry points are [`open`], [`replace_graph`] and [`select`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use oxigraph::model::{GraphNameRef, Term, Triple};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
+
+use crate::rdf::graphs;
+
+/// The store folder used when none is given.
+pub const DEFAULT_DIR: &str = "socialgraf.db";
+
+/// Where a store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Memory,
+    Disk(PathBuf),
+}
+
+impl Location {
+    /// `--memory`, else `--store DIR`, else `$SOCIALGRAF_STORE`, else
+    /// `./socialgraf.db`.
+    pub fn resolve(store: Option<&Path>, memory: bool) -> Location {
+        if memory {
+            return Location::Memory;
+        }
+        let dir = store
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("SOCIALGRAF_STORE").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+        Location::Disk(dir)
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Memory => write!(f, "memory"),
+            Location::Disk(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+/// Opens (or creates) the store.
+pub fn open(location: &Location) -> Result<Store> {
+    match location {
+        Location::Memory => Store::new().context("creating an in-memory store"),
+        Location::Disk(dir) => {
+            Store::open(dir).with_context(|| format!("opening the store at {}", dir.display()))
+        }
+    }
+}
+
+/// Replaces the content of `graph` with `triples` in one transaction: a
+/// reader sees the old graph or the new one, never a mix.
+pub fn replace_graph(store: &Store, graph: &NamedNode, triples: &[Triple]) -> Result<()> {
+    let mut tx = store
+        .start_transaction()
+        .context("starting a transaction")?;
+    tx.clear_graph(graph)
+        .with_context(|| format!("clearing graph {graph}"))?;
+    for t in triples {
+        tx.insert(&Quad::new(
+            t.subject.clone(),
+            t.predicate.clone(),
+            t.object.clone(),
+            graph.clone(),
+        ));
+    }
+    tx.commit()
+        .with_context(|| format!("writing graph {graph}"))?;
+    Ok(())
+}
+
+/// Removes a named graph and its triples.
+pub fn remove_graph(store: &Store, graph: &NamedNode) -> Result<()> {
+    store
+        .remove_named_graph(graph)
+        .with_context(|| format!("removing graph {graph}"))?;
+    Ok(())
+}
+
+/// A document as the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub graph: NamedNode,
+    /// Path relative to the corpus folder.
+    pub source: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub hash: String,
+}
+
+/// The documents the store holds, by document id, read from each document
+/// graph's document node.
+pub fn stored_documents(store: &Store) -> Result<BTreeMap<String, StoredDocument>> {
+    let rows = select(
+        store,
+        "SELECT ?g ?id ?source ?hash WHERE { GRAPH ?g { ?d a <http://purl.org/dc/dcmitype/Text> ; \
+         <http://purl.org/dc/terms/identifier> ?id ; <http://purl.org/dc/terms/source> ?source ; \
+         <https://w3id.org/socialgraf/ns#contentHash> ?hash } }",
+        &["g", "id", "source", "hash"],
+    )?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        if let [
+            Some(Term::NamedNode(g)),
+            Some(Term::Literal(id)),
+            Some(Term::Literal(source)),
+            Some(Term::Literal(hash)),
+        ] = row.as_slice()
+        {
+            if graphs::is_document(g.as_str()) {
+                out.insert(
+                    id.value().to_string(),
+                    StoredDocument {
+                        graph: g.clone(),
+                        source: source.value().to_string(),
+                        hash: hash.value().to_string(),
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The fingerprint of the rules the store was built with, if any.
+pub fn rules_fingerprint(store: &Store) -> Result<Option<String>> {
+    let rows = select(
+        store,
+        &format!(
+            "SELECT ?f WHERE {{ GRAPH <{g}> {{ <{g}> <https://w3id.org/socialgraf/ns#rulesFingerprint> ?f }} }}",
+            g = graphs::meta().as_str()
+        ),
+        &["f"],
+    )?;
+    Ok(rows
+        .into_iter()
+        .find_map(|r| match r.into_iter().next().flatten() {
+            Some(Term::Literal(l)) => Some(l.value().to_string()),
+            _ => None,
+        }))
+}
+
+/// Every triple of every graph but the bookkeeping one, each once.
+pub fn union_triples(store: &Store) -> Result<Vec<Triple>> {
+    let meta = GraphName::NamedNode(graphs::meta());
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for q in store.iter() {
+        let q = q.context("reading the store")?;
+        if q.graph_name == meta {
+            continue;
+        }
+        let t = Triple::new(q.subject, q.predicate, q.object);
+        if seen.insert(t.to_string()) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
 
 /// An in-memory store holding `triples` in its default graph.
 pub fn memory_store(triples: &[Triple]) -> Result<Store> {
@@ -23,9 +182,12 @@ pub fn memory_store(triples: &[Triple]) -> Result<Store> {
 /// Runs a SELECT query and returns its rows, each with the values of
 /// `vars` in order (`None` where unbound).
 pub fn select(store: &Store, query: &str, vars: &[&str]) -> Result<Vec<Vec<Option<Term>>>> {
-    let results = SparqlEvaluator::new()
+    let mut prepared = SparqlEvaluator::new()
         .parse_query(query)
-        .with_context(|| format!("parsing SPARQL query {query}"))?
+        .with_context(|| format!("parsing SPARQL query {query}"))?;
+    // The default graph is the union of every graph (one per document).
+    prepared.dataset_mut().set_default_graph_as_union();
+    let results = prepared
         .on_store(store)
         .execute()
         .context("evaluating SPARQL query")?;

@@ -56,6 +56,7 @@ fn build_writes_turtle_and_a_useful_summary() {
         &[
             "build",
             "corpus/seeds",
+            "--memory",
             "--turtle",
             ttl.to_str().expect("utf-8"),
         ],

@@ -6,6 +6,7 @@
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
 //! - `rules`: every rule file's examples and counterexamples;
+//! - `store`: incremental builds into a persistent store;
 //! - `robustness`: arbitrary bytes through the whole extraction path.
 
 mod cli;
@@ -13,4 +14,5 @@ mod gold;
 mod graph;
 mod robustness;
 mod rules;
+mod store;
 mod util;

@@ -1,0 +1,143 @@
+//! The persistent store: `build` into a store folder, then again after
+//! documents changed, were removed or were added.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{root, run, stderr, stdout};
+
+/// Runs `build` with the store at `store` and returns the Turtle export.
+fn build(cwd: &Path, corpus: &Path, store: &Path, ttl: &Path) -> String {
+    let o = run(
+        cwd,
+        &[
+            "build",
+            corpus.to_str().expect("utf-8"),
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--turtle",
+            ttl.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+fn copy_seeds(to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(root().join("corpus/seeds")).expect("seeds") {
+        let p = e.expect("entry").path();
+        fs::copy(&p, to.join(p.file_name().expect("name"))).expect("copy");
+    }
+}
+
+#[test]
+fn rebuild_after_changes_holds_exactly_the_current_corpus() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    copy_seeds(&corpus);
+    let store = tmp.path().join("store");
+    let ttl = tmp.path().join("g.ttl");
+
+    let first = build(tmp.path(), &corpus, &store, &ttl);
+    assert!(
+        first.contains("5 added, 0 changed, 0 removed, 0 unchanged"),
+        "{first}"
+    );
+    let committed = fs::read_to_string(root().join("graph.ttl")).expect("graph.ttl");
+    assert_eq!(fs::read_to_string(&ttl).expect("ttl"), committed);
+
+    // Nothing changed: nothing is extracted again, the graph is the same.
+    let again = build(tmp.path(), &corpus, &store, &ttl);
+    assert!(
+        again.contains("0 added, 0 changed, 0 removed, 5 unchanged"),
+        "{again}"
+    );
+    assert_eq!(fs::read_to_string(&ttl).expect("ttl"), committed);
+
+    // One document changed, one removed, one added.
+    let changed = corpus.join("000_8926704fb0129f77.txt");
+    let text = fs::read_to_string(&changed).expect("read");
+    fs::write(
+        &changed,
+        text.replace("Miriam Markusson Berg", "Miriam Lundgren Berg"),
+    )
+    .expect("write");
+    fs::remove_file(corpus.join("003_c2c92928c4fea111.txt")).expect("remove");
+    fs::write(
+        corpus.join("new.txt"),
+        "Om Mora kommun\n\nLena Holm, socialchef i Mora kommun, berättar om rekryteringen.\n",
+    )
+    .expect("write");
+    let third = build(tmp.path(), &corpus, &store, &ttl);
+    assert!(
+        third.contains("1 added, 1 changed, 1 removed, 3 unchanged"),
+        "{third}"
+    );
+    let incremental = fs::read_to_string(&ttl).expect("ttl");
+    assert!(incremental.contains("Miriam Lundgren Berg"));
+    assert!(
+        !incremental.contains("Miriam Markusson Berg"),
+        "no stale facts"
+    );
+    assert!(incremental.contains("Lena Holm"));
+
+    // The same as a build of the current corpus into a fresh store.
+    let fresh_ttl = tmp.path().join("fresh.ttl");
+    build(tmp.path(), &corpus, &tmp.path().join("fresh"), &fresh_ttl);
+    assert_eq!(incremental, fs::read_to_string(&fresh_ttl).expect("ttl"));
+}
+
+#[test]
+fn changed_rules_extract_every_document_again() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    copy_seeds(&corpus);
+    let rules = tmp.path().join("rules");
+    copy_dir(&root().join("extract"), &rules);
+    let store = tmp.path().join("store");
+    let args = |ttl: &str| {
+        vec![
+            "--rules".to_string(),
+            rules.to_string_lossy().into_owned(),
+            "build".to_string(),
+            corpus.to_string_lossy().into_owned(),
+            "--store".to_string(),
+            store.to_string_lossy().into_owned(),
+            "--turtle".to_string(),
+            tmp.path().join(ttl).to_string_lossy().into_owned(),
+        ]
+    };
+    let run_args = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = run(tmp.path(), &a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    run_args(args("a.ttl"));
+    let a = fs::read_to_string(tmp.path().join("a.ttl")).expect("ttl");
+    assert!(a.contains("sg:attended"));
+    // Without the attended rules, no document may keep attended facts.
+    fs::remove_file(rules.join("rules/attended.toml")).expect("remove");
+    let out = run_args(args("b.ttl"));
+    assert!(out.contains("5 changed"), "{out}");
+    assert!(out.contains("rules changed"), "{out}");
+    let b = fs::read_to_string(tmp.path().join("b.ttl")).expect("ttl");
+    assert!(
+        !b.contains("sg:attended"),
+        "facts of the old rules are gone"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(from).expect("read dir") {
+        let p = e.expect("entry").path();
+        let target = to.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            fs::copy(&p, &target).expect("copy");
+        }
+    }
+}
