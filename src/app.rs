@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::eval::Outcome;
+use crate::export::ExportFormat;
 use crate::facts::Relation;
+use crate::query::{CannedQuery, OutputFormat};
 use crate::rules::Rules;
 use crate::store::{self, Location};
 use crate::{CorpusRun, evaluate, run_corpus};
@@ -293,5 +295,98 @@ pub fn ontology(rules_dir: Option<&Path>, problems: &Path, out: &mut dyn Write) 
         rules.concepts.len(),
         problems.display()
     )?;
+    Ok(Status::Ok)
+}
+
+/// `socialgraf query --list`: the canned queries with their parameters.
+pub fn list_queries(dir: &Path, out: &mut dyn Write) -> Result<Status> {
+    for q in CannedQuery::load_dir(dir)? {
+        writeln!(out, "{}\n    {}", q.name, q.description)?;
+        for p in &q.params {
+            writeln!(
+                out,
+                "    --param {}=VALUE  {} (e.g. {})",
+                p.name, p.meaning, p.example
+            )?;
+        }
+    }
+    Ok(Status::Ok)
+}
+
+/// `socialgraf query NAME --param K=V`: runs a canned query.
+pub fn query(
+    dir: &Path,
+    location: &Location,
+    name: &str,
+    params: &[(String, String)],
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let queries = CannedQuery::load_dir(dir)?;
+    let Some(q) = queries.iter().find(|q| q.name == name) else {
+        let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
+        anyhow::bail!(
+            "no canned query `{name}` in {} (there are: {})",
+            dir.display(),
+            names.join(", ")
+        );
+    };
+    let given: BTreeMap<String, String> = params.iter().cloned().collect();
+    let bindings = q.bindings(&given)?;
+    let store = store::open_existing(location)?;
+    let results = crate::query::run(&store, &q.text, &bindings)
+        .with_context(|| format!("running {}", q.path.display()))?;
+    crate::query::write_results(results, format, out)?;
+    Ok(Status::Ok)
+}
+
+/// `socialgraf sparql`: runs an ad-hoc query.
+pub fn sparql(
+    location: &Location,
+    query: &str,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let store = store::open_existing(location)?;
+    let results = crate::query::run(&store, query, &[])?;
+    crate::query::write_results(results, format, out)?;
+    Ok(Status::Ok)
+}
+
+/// `socialgraf load FILE...`: loads RDF files into the store. A file of
+/// triples goes to a named graph of its own (loading it again replaces it);
+/// a file of quads keeps its graphs. A file that does not parse is named
+/// with the error and leaves the store as it was; the others are loaded.
+pub fn load(location: &Location, files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
+    let store = store::open(location)?;
+    let mut status = Status::Ok;
+    for f in files {
+        match store::load_file(&store, f) {
+            Ok(n) => writeln!(out, "loaded {n} quads from {}", f.display())?,
+            Err(e) => {
+                eprintln!("socialgraf: {}: {e:#}", f.display());
+                status = Status::Skipped;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// `socialgraf export`: the whole store in an RDF format.
+pub fn export(
+    location: &Location,
+    format: ExportFormat,
+    file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let store = store::open_existing(location)?;
+    let bytes = crate::export::export(&store, format)?;
+    match file {
+        Some(path) => {
+            crate::write_atomically(path, &bytes)?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        None => out.write_all(&bytes)?,
+    }
     Ok(Status::Ok)
 }

@@ -64,6 +64,62 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         examples: usize,
     },
+    /// Run a canned query of queries/ (`--list` shows them)
+    Query {
+        /// The query's name (see --list)
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// List the canned queries with their parameters
+        #[arg(long)]
+        list: bool,
+        /// A parameter value, NAME=VALUE (bound as an RDF literal, never
+        /// spliced into the query text); repeat for several
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// Output format (default: table on a terminal, else tsv)
+        #[arg(long, value_enum)]
+        format: Option<ResultsFormat>,
+        /// Folder of .rq files (default: $SOCIALGRAF_QUERIES, else the
+        /// crate's queries/)
+        #[arg(long, value_hint = clap::ValueHint::DirPath)]
+        queries: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Run an ad-hoc SPARQL query against the store
+    Sparql {
+        /// The query text
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        query: Option<String>,
+        /// Read the query from a file
+        #[arg(short = 'f', long, value_hint = clap::ValueHint::FilePath)]
+        file: Option<PathBuf>,
+        /// Output format (default: table on a terminal, else tsv)
+        #[arg(long, value_enum)]
+        format: Option<ResultsFormat>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Load RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD)
+    /// into the store
+    Load {
+        /// Files to load; the format comes from the extension
+        #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Write the store's graph in an RDF format
+    Export {
+        /// The format
+        #[arg(long, value_enum, default_value_t = RdfExportFormat::Turtle)]
+        format: RdfExportFormat,
+        /// File to write (default: standard output)
+        #[arg(short = 'o', long, value_hint = clap::ValueHint::FilePath)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Write the problem concept scheme (ontology/problems.ttl) generated
     /// from the rules
     Ontology {
@@ -88,4 +144,62 @@ impl StoreArgs {
     pub fn location(&self) -> socialgraf::store::Location {
         socialgraf::store::Location::resolve(self.store.as_deref(), self.memory)
     }
+}
+
+/// How query results are written.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ResultsFormat {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+}
+
+impl ResultsFormat {
+    /// The format asked for, else a table on a terminal and TSV otherwise.
+    pub fn or_default(format: Option<ResultsFormat>) -> socialgraf::query::OutputFormat {
+        use socialgraf::query::OutputFormat;
+        use std::io::IsTerminal;
+        match format {
+            Some(ResultsFormat::Table) => OutputFormat::Table,
+            Some(ResultsFormat::Csv) => OutputFormat::Csv,
+            Some(ResultsFormat::Tsv) => OutputFormat::Tsv,
+            Some(ResultsFormat::Json) => OutputFormat::Json,
+            None if std::io::stdout().is_terminal() => OutputFormat::Table,
+            None => OutputFormat::Tsv,
+        }
+    }
+}
+
+/// The RDF formats of `export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RdfExportFormat {
+    Turtle,
+    Ntriples,
+    Nquads,
+    Trig,
+    Jsonld,
+    Rdfxml,
+}
+
+impl RdfExportFormat {
+    pub fn format(self) -> socialgraf::export::ExportFormat {
+        use socialgraf::export::ExportFormat;
+        match self {
+            RdfExportFormat::Turtle => ExportFormat::Turtle,
+            RdfExportFormat::Ntriples => ExportFormat::NTriples,
+            RdfExportFormat::Nquads => ExportFormat::NQuads,
+            RdfExportFormat::Trig => ExportFormat::TriG,
+            RdfExportFormat::Jsonld => ExportFormat::JsonLd,
+            RdfExportFormat::Rdfxml => ExportFormat::RdfXml,
+        }
+    }
+}
+
+/// `NAME=VALUE` of `--param`.
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))?;
+    Ok((name.trim().to_string(), value.to_string()))
 }

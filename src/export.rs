@@ -1,12 +1,14 @@
-//! Export: the graph as deterministic Turtle, and an independent re-parse
-//! (rio_turtle) to check what was written.
+//! Export: the graph as deterministic Turtle (and the other RDF formats),
+//! and an independent re-parse (rio_turtle) to check what was written.
 //!
-//! The entry point is [`turtle`].
+//! The entry points are [`turtle`] and [`export`].
 
 use std::io::BufReader;
 
 use anyhow::Result;
-use oxigraph::model::Triple;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, Quad, Triple};
+use oxigraph::store::Store;
 use rio_api::parser::TriplesParser;
 use rio_turtle::{TurtleError, TurtleParser};
 
@@ -27,4 +29,64 @@ pub fn reparse(ttl: &str) -> Result<Vec<String>, TurtleError> {
         Ok(()) as Result<(), TurtleError>
     })?;
     Ok(out)
+}
+
+/// The RDF formats `socialgraf export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Turtle,
+    NTriples,
+    NQuads,
+    TriG,
+    JsonLd,
+    RdfXml,
+}
+
+/// The store's graph in `format`. Turtle is the deterministic, pretty
+/// Turtle of `build --turtle` (the union of all graphs); N-Triples is
+/// sorted; N-Quads and TriG keep each document's named graph.
+pub fn export(store: &Store, format: ExportFormat) -> Result<Vec<u8>> {
+    let triples = crate::rdf::in_output_order(crate::store::union_triples(store)?);
+    let rdf_format = match format {
+        ExportFormat::Turtle => return Ok(turtle(&triples)?.into_bytes()),
+        ExportFormat::NTriples => {
+            let mut lines: Vec<String> = triples.iter().map(|t| format!("{t} .\n")).collect();
+            lines.sort();
+            return Ok(lines.concat().into_bytes());
+        }
+        ExportFormat::NQuads => RdfFormat::NQuads,
+        ExportFormat::TriG => RdfFormat::TriG,
+        ExportFormat::JsonLd => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        ExportFormat::RdfXml => RdfFormat::RdfXml,
+    };
+    let mut ser = RdfSerializer::from_format(rdf_format);
+    for (p, ns) in crate::rdf::vocab::PREFIXES {
+        ser = ser.with_prefix(p, ns)?;
+    }
+    let mut w = ser.for_writer(Vec::new());
+    if matches!(format, ExportFormat::NQuads | ExportFormat::TriG) {
+        let meta = GraphName::NamedNode(crate::rdf::graphs::meta());
+        let mut quads: Vec<Quad> = store
+            .iter()
+            .filter(|q| q.as_ref().map_or(true, |q| q.graph_name != meta))
+            .collect::<Result<_, _>>()?;
+        quads.sort_by_cached_key(|q| {
+            (
+                q.graph_name.to_string(),
+                q.subject.to_string(),
+                q.predicate.to_string(),
+                q.object.to_string(),
+            )
+        });
+        for q in &quads {
+            w.serialize_quad(q)?;
+        }
+    } else {
+        for t in &triples {
+            w.serialize_triple(t)?;
+        }
+    }
+    Ok(w.finish()?)
 }

@@ -15,6 +15,7 @@ pub mod export;
 pub mod extract;
 pub mod facts;
 pub mod ontology;
+pub mod query;
 pub mod rdf;
 pub mod resolve;
 pub mod rules;
@@ -201,16 +202,13 @@ pub fn build_graph(
     rules: &Rules,
     corpus_dir: &Path,
 ) -> Vec<oxigraph::model::Triple> {
-    let mut g = rdf::GraphBuilder::new();
-    g.add_municipalities(rules);
-    for d in &run.docs {
+    let mut triples = rdf::shared_triples(rules);
+    for (d, e) in run.docs.iter().zip(&run.extractions) {
         let rel = d.path.strip_prefix(corpus_dir).unwrap_or(&d.path);
-        g.add_document(d, &rel.to_string_lossy().replace('\\', "/"));
+        let source = rel.to_string_lossy().replace('\\', "/");
+        triples.extend(rdf::document_triples(d, &source, &e.facts, rules));
     }
-    for f in run.facts() {
-        g.add_fact(f, rules);
-    }
-    g.triples()
+    rdf::in_output_order(triples)
 }
 
 /// What a build changed in the store.

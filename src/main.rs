@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use socialgraf::app::{self, CorpusOptions, Status};
 
-use crate::cli::{Cli, Command};
+use anyhow::Context;
+
+use crate::cli::{Cli, Command, ResultsFormat};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -36,6 +38,64 @@ fn main() -> ExitCode {
             &store.location(),
             turtle.as_deref(),
             *examples,
+            &mut out,
+        ),
+        Command::Query {
+            name,
+            list,
+            params,
+            format,
+            queries,
+            store,
+        } => {
+            let dir = queries
+                .clone()
+                .unwrap_or_else(socialgraf::query::CannedQuery::default_dir);
+            match name {
+                Some(name) if !list => app::query(
+                    &dir,
+                    &store.location(),
+                    name,
+                    params,
+                    ResultsFormat::or_default(*format),
+                    &mut out,
+                ),
+                _ => app::list_queries(&dir, &mut out),
+            }
+        }
+        Command::Sparql {
+            query,
+            file,
+            format,
+            store,
+        } => match (query, file) {
+            (Some(q), _) => app::sparql(
+                &store.location(),
+                q,
+                ResultsFormat::or_default(*format),
+                &mut out,
+            ),
+            (None, Some(f)) => std::fs::read_to_string(f)
+                .with_context(|| format!("reading {}", f.display()))
+                .and_then(|q| {
+                    app::sparql(
+                        &store.location(),
+                        &q,
+                        ResultsFormat::or_default(*format),
+                        &mut out,
+                    )
+                }),
+            (None, None) => Err(anyhow::anyhow!("give a query or -f FILE")),
+        },
+        Command::Load { files, store } => app::load(&store.location(), files, &mut out),
+        Command::Export {
+            format,
+            output,
+            store,
+        } => app::export(
+            &store.location(),
+            format.format(),
+            output.as_deref(),
             &mut out,
         ),
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),

@@ -200,6 +200,14 @@ pub fn document_triples(
     rules: &Rules,
 ) -> Vec<Triple> {
     let mut g = GraphBuilder::new();
+    // What an initiative addresses is said of the initiative its document
+    // names as run by an organisation (the `addresses` row carries no
+    // municipality of its own).
+    for f in facts.iter().filter(|f| f.relation == Relation::Initiative) {
+        g.initiative_scope
+            .entry(crate::eval::norm(&f.subject))
+            .or_insert_with(|| f.kommun.clone());
+    }
     g.add_document(doc, source);
     for f in facts {
         g.add_fact(f, rules);
@@ -263,6 +271,9 @@ pub struct GraphBuilder {
     triples: BTreeMap<(String, String, String), Term>,
     /// Person node → the spellings of its name seen.
     person_names: BTreeMap<NamedNode, BTreeSet<String>>,
+    /// Initiative name (normalised) → the municipality code of the
+    /// initiative node its `addresses` facts attach to.
+    initiative_scope: BTreeMap<String, String>,
 }
 
 impl GraphBuilder {
@@ -409,7 +420,12 @@ impl GraphBuilder {
                     (node, iri(SG, "runBy"), org, None)
                 }
                 Relation::Addresses => {
-                    let node = ids::initiative(&f.subject, &f.kommun);
+                    let scope = self
+                        .initiative_scope
+                        .get(&crate::eval::norm(&f.subject))
+                        .unwrap_or(&f.kommun)
+                        .clone();
+                    let node = ids::initiative(&f.subject, &scope);
                     self.a(&node, iri(SG, "Initiative"));
                     self.add(&node, iri(RDFS, "label"), lit(&f.subject));
                     let c = ids::concept(&f.object);

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -57,6 +58,21 @@ pub fn open(location: &Location) -> Result<Store> {
     }
 }
 
+/// Opens an existing store to read from it; a missing store is an error
+/// that says how to make one.
+pub fn open_existing(location: &Location) -> Result<Store> {
+    match location {
+        Location::Memory => bail!("--memory holds no data between commands: give --store DIR"),
+        Location::Disk(dir) if !dir.join("CURRENT").is_file() => bail!(
+            "no store at {}: run `socialgraf build CORPUS_DIR --store {}` (or `socialgraf load FILE`) first",
+            dir.display(),
+            dir.display()
+        ),
+        Location::Disk(dir) => Store::open_read_only(dir)
+            .with_context(|| format!("opening the store at {}", dir.display())),
+    }
+}
+
 /// Replaces the content of `graph` with `triples` in one transaction: a
 /// reader sees the old graph or the new one, never a mix.
 pub fn replace_graph(store: &Store, graph: &NamedNode, triples: &[Triple]) -> Result<()> {
@@ -76,6 +92,42 @@ pub fn replace_graph(store: &Store, graph: &NamedNode, triples: &[Triple]) -> Re
     tx.commit()
         .with_context(|| format!("writing graph {graph}"))?;
     Ok(())
+}
+
+/// Loads an RDF file (format from its extension) in one transaction and
+/// returns how many quads it held. Triples go to the file's own named
+/// graph, replaced if it was loaded before; quads keep their graphs.
+pub fn load_file(store: &Store, path: &Path) -> Result<usize> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let Some(format) = RdfFormat::from_extension(&ext) else {
+        bail!("unknown RDF file extension `.{ext}` (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)");
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let graph = graphs::loaded(&name);
+    let quads: Vec<Quad> = RdfParser::from_format(format)
+        .with_default_graph(graph.clone())
+        .for_slice(&bytes)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    let mut tx = store
+        .start_transaction()
+        .context("starting a transaction")?;
+    tx.clear_graph(&graph)
+        .with_context(|| format!("clearing graph {graph}"))?;
+    for q in &quads {
+        tx.insert(q);
+    }
+    tx.commit()
+        .with_context(|| format!("loading {}", path.display()))?;
+    Ok(quads.len())
 }
 
 /// Removes a named graph and its triples.
