@@ -717,7 +717,14 @@ pub(crate) fn compile(re: &str) -> Regex {
     // Patterns here are built from gazetteer words escaped with
     // `regex::escape`, so they always compile; an empty alternation falls
     // back to a regex that never matches.
-    Regex::new(re).unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+    // The organisation phrase is a large case-insensitive alternation: with
+    // the default lazy-DFA cache the engine gives up and falls back to the
+    // slow NFA simulation on every sentence.
+    regex::RegexBuilder::new(re)
+        .size_limit(256 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
 }
 
 /// Runs every example and counterexample of every rule file and problem
