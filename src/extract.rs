@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use crate::facts::{EntityKind, Fact, Relation};
 use crate::resolve::{OrgRef, Resolver};
-use crate::rules::{PatternRule, Rules};
+use crate::rules::{PatternRule, Rules, SentenceCandidates};
 use crate::text::{Sentence, SentenceKind, Text};
 
 /// Something worth telling the user about a document.
@@ -191,9 +191,9 @@ impl Doc<'_> {
             let st = text.sentence_text(s);
             self.current = st;
             self.scan_persons(st, i);
-            let has_role = self.rules.role_prefilter.is_match(&st.to_lowercase());
-            for rule in &self.rules.patterns {
-                if rule.relation == "membership" && !has_role {
+            let may = self.rules.candidates(&st.to_lowercase());
+            for (k, rule) in self.rules.patterns.iter().enumerate() {
+                if !may.pattern(k) || (rule.relation == "membership" && !may.role_word()) {
                     continue;
                 }
                 // Captions name people with their roles; other relations
@@ -223,7 +223,7 @@ impl Doc<'_> {
                 }
             }
             if s.kind != SentenceKind::Caption {
-                self.problems(i, s);
+                self.problems(s, &may);
             }
         }
     }
@@ -633,23 +633,26 @@ impl Doc<'_> {
 
     /// `faces`: a problem cue in a sentence that talks about a problem or
     /// challenge, attributed to the organisation the sentence is about.
-    fn problems(&mut self, _i: usize, s: &Sentence) {
+    /// `may` tells which cue regexes can match the sentence at all.
+    fn problems(&mut self, s: &Sentence, may: &SentenceCandidates) {
         let st = self.text.sentence_text(s);
         // "12 Konsulter behövs..." in a table of contents, "3 Rimlig
         // arbetsbelastning" in a ranked list: not statements about anyone.
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        let problem_context = self.rules.problem_words.is_match(st);
+        let problem_context = may.problem_words() && self.rules.problem_words.is_match(st);
         let mut hits = Vec::new();
-        for (ci, re, strong) in &self.rules.cue_regexes {
-            if !re.is_match(st) {
+        for (k, (ci, re, strong)) in self.rules.cue_regexes.iter().enumerate() {
+            if !may.cue(k) || !re.is_match(st) {
                 continue;
             }
             // A heading needs a problem word: a strong cue alone in a title
             // is usually an advertisement or a table of contents.
-            let strong_hit =
-                s.kind != SentenceKind::Heading && strong.as_ref().is_some_and(|r| r.is_match(st));
+            let strong_hit = s.kind != SentenceKind::Heading
+                && strong
+                    .as_ref()
+                    .is_some_and(|r| may.strong(k) && r.is_match(st));
             if strong_hit || problem_context {
                 hits.push(*ci);
             }

@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 use regex::Regex;
 use serde::Deserialize;
+
+use crate::prefilter::{Candidates, LiteralFilter, required_literals};
 
 /// A rule or gazetteer file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -231,10 +232,47 @@ pub struct Rules {
     pub macros: BTreeMap<String, String>,
     /// Every written form of a municipality name ("Borås", "Göteborgs stad").
     pub municipality_forms: Vec<String>,
-    /// Finds any role form or role suffix in lowercased text: a sentence
-    /// without one cannot give a membership, so its membership rules are
-    /// skipped.
-    pub role_prefilter: AhoCorasick,
+    /// Which patterns, problem words and cues may match a lowercased
+    /// sentence, and whether it has a role word; see [`Rules::candidates`].
+    filter: LiteralFilter,
+    /// Every role form and role suffix, lowercased: a sentence without one
+    /// cannot give a membership, so its membership rules are skipped.
+    role_needles: Vec<String>,
+}
+
+/// What one literal scan of a sentence tells about it: which regexes of
+/// [`Rules`] may match it (the others cannot) and whether it has a role word.
+pub struct SentenceCandidates<'r> {
+    rules: &'r Rules,
+    may: Candidates,
+}
+
+impl SentenceCandidates<'_> {
+    /// May pattern rule `k` (index into [`Rules::patterns`]) match?
+    pub fn pattern(&self, k: usize) -> bool {
+        self.may.may_match(k)
+    }
+
+    /// May [`Rules::problem_words`] match?
+    pub fn problem_words(&self) -> bool {
+        self.may.may_match(self.rules.patterns.len())
+    }
+
+    /// May the cue regex of entry `k` of [`Rules::cue_regexes`] match?
+    pub fn cue(&self, k: usize) -> bool {
+        self.may.may_match(self.rules.patterns.len() + 1 + 2 * k)
+    }
+
+    /// May the strong-cue regex of entry `k` of [`Rules::cue_regexes`] match?
+    pub fn strong(&self, k: usize) -> bool {
+        self.may.may_match(self.rules.patterns.len() + 2 + 2 * k)
+    }
+
+    /// Does the sentence contain a role form or role suffix?
+    pub fn role_word(&self) -> bool {
+        self.may
+            .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
+    }
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -478,10 +516,8 @@ impl Rules {
             patterns: Vec::new(),
             macros: BTreeMap::new(),
             municipality_forms: Vec::new(),
-            role_prefilter: AhoCorasick::new(role_needles).map_err(|e| RuleError::Syntax {
-                file: g.join("roller.tsv"),
-                message: e.to_string(),
-            })?,
+            filter: LiteralFilter::new(&[]),
+            role_needles,
         };
         rules.municipality_forms = rules.municipality_forms();
         rules.macros = rules.build_macros();
@@ -526,7 +562,36 @@ impl Rules {
                 });
             }
         }
+        rules.filter = rules.literal_filter();
         Ok(rules)
+    }
+
+    /// The literal filter over, in this order, the pattern rules, the
+    /// problem words, each concept's cues and strong cues, and the role
+    /// words (the layout [`SentenceCandidates`] reads).
+    fn literal_filter(&self) -> LiteralFilter {
+        let mut required: Vec<Option<Vec<String>>> = self
+            .patterns
+            .iter()
+            .map(|p| required_literals(p.regex.as_str()))
+            .collect();
+        required.push(required_literals(self.problem_words.as_str()));
+        for (_, cues, strong) in &self.cue_regexes {
+            required.push(required_literals(cues.as_str()));
+            // No strong cues: that regex is never asked.
+            required.push(strong.as_ref().and_then(|r| required_literals(r.as_str())));
+        }
+        required.push(Some(self.role_needles.clone()));
+        LiteralFilter::new(&required)
+    }
+
+    /// One literal scan of a sentence lowercased with [`str::to_lowercase`]:
+    /// the regexes that may match it, and whether it has a role word.
+    pub fn candidates(&self, lowercased: &str) -> SentenceCandidates<'_> {
+        SentenceCandidates {
+            rules: self,
+            may: self.filter.candidates(lowercased),
+        }
     }
 
     /// Loads the default rules, from the folder [`Rules::default_dir`] finds.
