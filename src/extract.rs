@@ -191,7 +191,7 @@ impl Doc<'_> {
             let st = text.sentence_text(s);
             self.current = st;
             self.scan_persons(st, i);
-            let may = self.rules.candidates(&st.to_lowercase());
+            let may = self.rules.candidates(&crate::text::lowercase(st));
             for (k, rule) in self.rules.patterns.iter().enumerate() {
                 if !may.pattern(k) || (rule.relation == "membership" && !may.role_word()) {
                     continue;

@@ -70,6 +70,8 @@ pub struct Resolver<'a> {
     boundary: Regex,
     role_start: Regex,
     person: Regex,
+    /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
+    head_forms: Vec<Vec<String>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -115,6 +117,16 @@ impl<'a> Resolver<'a> {
                 boundary_words.join("|")
             )),
             person: compile(&m("PERSON")),
+            head_forms: rules
+                .org_heads
+                .iter()
+                .map(|h| {
+                    std::iter::once(&h.head)
+                        .chain(&h.forms)
+                        .map(|f| f.to_lowercase())
+                        .collect()
+                })
+                .collect(),
             role_start: compile(&format!(
                 r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})",
                 m("ROLE").replace("(?P<role>", "(?:")
@@ -408,16 +420,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn head_kind(&self, phrase: &str) -> String {
-        let lower = phrase.to_lowercase();
-        let first = lower.split(" i ").next().unwrap_or(&lower).to_string();
+        let lower = crate::text::lowercase(phrase);
+        let first = lower.split(" i ").next().unwrap_or(&lower);
         self.rules
             .org_heads
             .iter()
-            .filter(|h| {
-                std::iter::once(&h.head)
-                    .chain(&h.forms)
-                    .any(|f| first.ends_with(&f.to_lowercase()))
-            })
+            .zip(&self.head_forms)
+            .filter(|(_, forms)| forms.iter().any(|f| first.ends_with(f.as_str())))
+            .map(|(h, _)| h)
             .max_by_key(|h| h.head.len())
             .map(|h| h.kind.clone())
             .unwrap_or_else(|| "organisation".to_string())

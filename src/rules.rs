@@ -585,7 +585,8 @@ impl Rules {
         LiteralFilter::new(&required)
     }
 
-    /// One literal scan of a sentence lowercased with [`str::to_lowercase`]:
+    /// One literal scan of a sentence lowercased with [`str::to_lowercase`]
+    /// (or the same, faster, [`crate::text::lowercase`]):
     /// the regexes that may match it, and whether it has a role word.
     pub fn candidates(&self, lowercased: &str) -> SentenceCandidates<'_> {
         SentenceCandidates {
@@ -745,7 +746,7 @@ impl Rules {
     /// Lemma of a role word or phrase (`socialchefen` → `socialchef`,
     /// `IFO-chefer` → `ifo-chef`), or `None` when it is not a role.
     pub fn role_lemma(&self, word: &str) -> Option<String> {
-        let w = word.trim().to_lowercase();
+        let w = crate::text::lowercase(word.trim());
         if let Some(l) = self.role_forms.get(&w) {
             return Some(l.clone());
         }
@@ -783,7 +784,7 @@ impl Rules {
     /// The municipality a name refers to (`Göteborgs stad`, `Sävsjö Kommun`, `Borås`).
     pub fn municipality(&self, name: &str) -> Option<&Municipality> {
         self.municipality_names
-            .get(&name.trim().to_lowercase())
+            .get(&crate::text::lowercase(name.trim()))
             .map(|&i| &self.municipalities[i])
     }
 
