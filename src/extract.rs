@@ -190,10 +190,13 @@ impl Doc<'_> {
             }
             let st = text.sentence_text(s);
             self.current = st;
-            self.scan_persons(st, i);
+            let names_someone = self.scan_persons(st, i);
             let may = self.rules.candidates(&crate::text::lowercase(st));
             for (k, rule) in self.rules.patterns.iter().enumerate() {
-                if !may.pattern(k) || (rule.relation == "membership" && !may.role_word()) {
+                if !may.pattern(k)
+                    || (rule.relation == "membership" && !may.role_word())
+                    || (rule.requires_person && !names_someone)
+                {
                     continue;
                 }
                 // Captions name people with their roles; other relations
@@ -229,17 +232,21 @@ impl Doc<'_> {
     }
 
     /// Registers every plausible full name of a sentence, so that first
-    /// names, pronouns and "De" can refer back to it.
-    fn scan_persons(&mut self, st: &str, i: usize) {
+    /// names, pronouns and "De" can refer back to it. Returns whether the
+    /// `{PERSON}` regex matches anywhere in the sentence, plausible or not.
+    fn scan_persons(&mut self, st: &str, i: usize) -> bool {
+        let mut matched = false;
         let found: Vec<String> = self
             .resolver
             .person_regex()
             .find_iter(st)
+            .inspect(|_| matched = true)
             .filter_map(|m| self.resolver.clean_person(m.as_str(), false))
             .collect();
         for name in found {
             self.register(&name, i);
         }
+        matched
     }
 
     fn register(&mut self, name: &str, sentence: usize) {

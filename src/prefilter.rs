@@ -180,6 +180,45 @@ fn dedup(mut set: Vec<String>) -> Vec<String> {
     set
 }
 
+/// Does every match of `pattern` contain a match of `sub`? Then a text in
+/// which `sub` matches nowhere cannot match `pattern` either. `sub` is
+/// looked for as a part of `pattern`'s syntax tree that every match goes
+/// through (a capture group around `sub` itself is ignored); `false` when
+/// unsure.
+pub fn requires_sub_pattern(pattern: &str, sub: &str) -> bool {
+    let parse = |p: &str| regex_syntax::ParserBuilder::new().build().parse(p).ok();
+    let (Some(hir), Some(sub)) = (parse(pattern), parse(sub)) else {
+        return false;
+    };
+    let sub = match sub.kind() {
+        HirKind::Capture(cap) => (*cap.sub).clone(),
+        _ => sub,
+    };
+    contains(&hir, &sub)
+}
+
+/// Does every match of `hir` go through a match of `sub`?
+fn contains(hir: &Hir, sub: &Hir) -> bool {
+    if hir == sub {
+        return true;
+    }
+    match hir.kind() {
+        HirKind::Capture(cap) => contains(&cap.sub, sub),
+        HirKind::Repetition(rep) => rep.min >= 1 && contains(&rep.sub, sub),
+        HirKind::Alternation(alts) => alts.iter().all(|a| contains(a, sub)),
+        HirKind::Concat(parts) => {
+            // Concatenations are flattened: `sub`'s own parts may sit in a
+            // row among `hir`'s.
+            let in_a_row = match sub.kind() {
+                HirKind::Concat(needle) => parts.windows(needle.len()).any(|w| w == &needle[..]),
+                _ => false,
+            };
+            in_a_row || parts.iter().any(|p| contains(p, sub))
+        }
+        _ => false,
+    }
+}
+
 /// Tells, for a lowercased text, which of a list of regexes can match.
 #[derive(Debug)]
 pub struct LiteralFilter {
@@ -295,6 +334,25 @@ mod tests {
         let set = req("(?i)ks").unwrap_or_default();
         assert_eq!(set, vec!["ks".to_string(), "kſ".to_string()]);
         assert_eq!(req("(?i)σ"), None);
+    }
+
+    #[test]
+    fn sub_patterns_every_match_goes_through() {
+        let name = r"(?P<n>\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+)";
+        let body = r"\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+";
+        assert!(requires_sub_pattern(&format!(r"{name},\s+\w+"), name));
+        assert!(requires_sub_pattern(&format!(r"(?:a|b)\s+{name}"), name));
+        assert!(requires_sub_pattern(
+            &format!(r"(?P<all>{body}(?:,\s*{body})*)"),
+            name
+        ));
+        assert!(requires_sub_pattern(&format!(r"(?:{name}|x{name})"), name));
+        assert!(!requires_sub_pattern(
+            &format!(r"(?:{name}|han)\s+är"),
+            name
+        ));
+        assert!(!requires_sub_pattern(&format!(r"(?:{name})?\s+är"), name));
+        assert!(!requires_sub_pattern(&format!(r"(?i:{name})"), name));
     }
 
     /// Texts of letters that fold or lowercase in odd ways.

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::prefilter::{Candidates, LiteralFilter, required_literals};
+use crate::prefilter::{Candidates, LiteralFilter, required_literals, requires_sub_pattern};
 
 /// A rule or gazetteer file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +164,9 @@ pub struct PatternRule {
     pub examples: Vec<Example>,
     pub counterexamples: Vec<Example>,
     pub file: PathBuf,
+    /// Does every match contain a match of the `{PERSON}` macro? Then the
+    /// rule is not run on sentences that name no one.
+    pub requires_person: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -550,6 +553,10 @@ impl Rules {
                     message: m,
                 })?;
                 let regex = compile(&file, &r.id, &expanded)?;
+                let requires_person = rules
+                    .macros
+                    .get("PERSON")
+                    .is_some_and(|person| requires_sub_pattern(&expanded, person));
                 rules.patterns.push(PatternRule {
                     id: r.id,
                     relation: r.relation,
@@ -559,6 +566,7 @@ impl Rules {
                     examples: r.examples,
                     counterexamples: r.counterexamples,
                     file: file.clone(),
+                    requires_person,
                 });
             }
         }
