@@ -346,7 +346,7 @@ mod tests {
             &format!(r"(?P<all>{body}(?:,\s*{body})*)"),
             name
         ));
-        assert!(requires_sub_pattern(&format!(r"(?:{name}|x{name})"), name));
+        assert!(requires_sub_pattern(&format!(r"(?:{body}|x{body})"), name));
         assert!(!requires_sub_pattern(
             &format!(r"(?:{name}|han)\s+är"),
             name
