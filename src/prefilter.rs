@@ -8,6 +8,8 @@
 //! a text a regex matches (see [`required_literals`]); it may let through
 //! texts the regex then does not match.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -245,7 +247,8 @@ impl LiteralFilter {
     /// A filter over regexes given as their literal sets (from
     /// [`required_literals`]; `None`: always a candidate).
     pub fn new(required: &[Option<Vec<String>>]) -> LiteralFilter {
-        let mut literals: Vec<String> = Vec::new();
+        let mut literals: Vec<&str> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
         for (i, req) in required.iter().enumerate() {
@@ -254,12 +257,13 @@ impl LiteralFilter {
                 continue;
             };
             for lit in set {
-                match literals.iter().position(|l| l == lit) {
-                    Some(k) => owners[k].push(i),
-                    None => {
-                        literals.push(lit.clone());
-                        owners.push(vec![i]);
-                    }
+                let k = *index.entry(lit).or_insert_with(|| {
+                    literals.push(lit);
+                    owners.push(Vec::new());
+                    literals.len() - 1
+                });
+                if !owners[k].contains(&i) {
+                    owners[k].push(i);
                 }
             }
         }

@@ -326,6 +326,24 @@ pub fn cue_to_regex(cue: &str) -> String {
     )
 }
 
+/// Literals of which every match of a regex over `cues` (made with
+/// [`cue_to_regex`], case-insensitive) contains one: the longest word stem
+/// of each cue, in every lowercase form it matches (see
+/// [`required_literals`]). Derived from the stems rather than the whole
+/// regex because parsing the case-insensitive letter classes of every cue
+/// is slow.
+fn cue_literals<'c>(cues: impl IntoIterator<Item = &'c String>) -> Option<Vec<String>> {
+    let mut all = Vec::new();
+    for cue in cues {
+        let stem = cue
+            .split_whitespace()
+            .map(|w| w.strip_suffix('*').unwrap_or(w))
+            .max_by_key(|w| w.len())?;
+        all.extend(required_literals(&format!("(?i){}", regex::escape(stem)))?);
+    }
+    Some(all)
+}
+
 fn alternation<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     let mut v: Vec<&String> = items.into_iter().collect();
     v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -570,24 +588,25 @@ impl Rules {
                 });
             }
         }
-        rules.filter = rules.literal_filter();
+        rules.filter = rules.literal_filter(&pf.problem_words);
         Ok(rules)
     }
 
     /// The literal filter over, in this order, the pattern rules, the
     /// problem words, each concept's cues and strong cues, and the role
     /// words (the layout [`SentenceCandidates`] reads).
-    fn literal_filter(&self) -> LiteralFilter {
+    fn literal_filter(&self, problem_words: &[String]) -> LiteralFilter {
         let mut required: Vec<Option<Vec<String>>> = self
             .patterns
             .iter()
             .map(|p| required_literals(p.regex.as_str()))
             .collect();
-        required.push(required_literals(self.problem_words.as_str()));
-        for (_, cues, strong) in &self.cue_regexes {
-            required.push(required_literals(cues.as_str()));
+        required.push(cue_literals(problem_words));
+        for (ci, _, strong) in &self.cue_regexes {
+            let c = &self.concepts[*ci];
+            required.push(cue_literals(c.cues.iter().chain(&c.strong)));
             // No strong cues: that regex is never asked.
-            required.push(strong.as_ref().and_then(|r| required_literals(r.as_str())));
+            required.push(strong.as_ref().and_then(|_| cue_literals(&c.strong)));
         }
         required.push(Some(self.role_needles.clone()));
         LiteralFilter::new(&required)
