@@ -153,22 +153,31 @@ fn sentence_context(
     (before, after): (usize, usize),
 ) -> Vec<Option<OrgRef>> {
     let n = text.sentences.len();
+    // An organisation counts under its municipality's code, else its name.
+    let keyed: Vec<Vec<(&str, &OrgRef)>> = mentions
+        .iter()
+        .map(|found| {
+            found
+                .iter()
+                .map(|org| (org.kommun.as_deref().unwrap_or(&org.name), org))
+                .collect()
+        })
+        .collect();
     (0..n)
         .map(|i| {
             let section = text.sentences[i].section;
             let lo = i.saturating_sub(before);
             let hi = (i + after).min(n.saturating_sub(1));
-            let mut counts: BTreeMap<String, (usize, usize, OrgRef)> = BTreeMap::new();
-            for (j, found) in mentions.iter().enumerate().take(hi + 1).skip(lo) {
-                if text.sentences[j].section != section {
+            let mut counts: BTreeMap<&str, (usize, usize, &OrgRef)> = BTreeMap::new();
+            for (j, found) in keyed.iter().enumerate().take(hi + 1).skip(lo) {
+                if found.is_empty() || text.sentences[j].section != section {
                     continue;
                 }
-                for org in found {
-                    let code = org.kommun.clone().unwrap_or_else(|| org.name.clone());
+                for &(code, org) in found {
                     // Ties go to the nearest mention before the sentence,
                     // then to the nearest after it.
                     let recency = if j <= i { n + j } else { n - j };
-                    let e = counts.entry(code).or_insert((0, recency, org.clone()));
+                    let e = counts.entry(code).or_insert((0, recency, org));
                     e.0 += 1;
                     e.1 = e.1.max(recency);
                 }
@@ -176,7 +185,7 @@ fn sentence_context(
             counts
                 .into_values()
                 .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, _, org)| org)
+                .map(|(_, _, org)| org.clone())
         })
         .collect()
 }
@@ -648,7 +657,8 @@ impl Doc<'_> {
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        let problem_context = may.problem_words() && self.rules.problem_words.is_match(st);
+        // Asked only when a cue without a strong hit needs it.
+        let mut problem_context = None;
         let mut hits = Vec::new();
         for (k, (ci, re, strong)) in self.rules.cue_regexes.iter().enumerate() {
             if !may.cue(k) || !re.is_match(st) {
@@ -660,7 +670,11 @@ impl Doc<'_> {
                 && strong
                     .as_ref()
                     .is_some_and(|r| may.strong(k) && r.is_match(st));
-            if strong_hit || problem_context {
+            if strong_hit
+                || *problem_context.get_or_insert_with(|| {
+                    may.problem_words() && self.rules.problem_words.is_match(st)
+                })
+            {
                 hits.push(*ci);
             }
         }

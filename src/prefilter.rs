@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// At most this many strings in one literal set; larger sets give up.
@@ -267,8 +267,10 @@ impl LiteralFilter {
                 }
             }
         }
+        // A full DFA: the automaton is small and runs on every sentence.
         match AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&literals)
         {
             Ok(ac) => LiteralFilter {

@@ -143,8 +143,9 @@ impl<'a> Resolver<'a> {
     /// text around it: municipalities, and known organisations that employ
     /// people (universities, companies, non-profits, research centres).
     pub fn context_orgs_in(&self, text: &str) -> Vec<OrgRef> {
-        let mut out = self.municipalities_in(text);
-        for (a, b) in self.known.find_iter(text) {
+        let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
+        let mut out = self.municipalities_outside(text, &known);
+        for (a, b) in known {
             let k = &text[a..b];
             if let Some(o) = self.rules.known_org(k) {
                 if matches!(
@@ -166,9 +167,15 @@ impl<'a> Resolver<'a> {
     /// part of a person's name (`Maria Berg`) and ambiguous names that need
     /// a `kommun`/`stad` suffix.
     pub fn municipalities_in(&self, text: &str) -> Vec<OrgRef> {
+        let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
+        self.municipalities_outside(text, &known)
+    }
+
+    /// [`Self::municipalities_in`] given the known organisations' spans in
+    /// `text` (found once when the caller needs them too).
+    fn municipalities_outside(&self, text: &str, inside_known: &[(usize, usize)]) -> Vec<OrgRef> {
         let mut out = Vec::new();
         // "Ersta Sköndal Bräcke högskola" names a university, not Bräcke.
-        let inside_known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
         for (ms, me) in self.muni.find_iter(text) {
             if inside_known
                 .iter()
