@@ -127,7 +127,8 @@ impl<'a> Extractor<'a> {
                     b.start, b.end, &b.rule, b.relation, &b.subject, &b.object, &b.role,
                 ))
         });
-        facts.dedup_by(|a, b| a.key() == b.key() && a.start == b.start);
+        // The cheap comparison first: keys normalise text.
+        facts.dedup_by(|a, b| a.start == b.start && a.key() == b.key());
         if facts.is_empty() {
             diagnostics.push(Diagnostic {
                 doc: doc_id.to_string(),

@@ -212,6 +212,11 @@ pub struct Rules {
     pub role_forms: HashMap<String, String>,
     /// (inflected suffix, lemma suffix, minimum prefix length), longest first.
     pub role_suffixes: Vec<(String, String, usize)>,
+    /// Positions in `role_suffixes` of each suffix text, and the distinct
+    /// suffix lengths: a word's candidate suffixes are looked up rather
+    /// than every suffix tried.
+    role_suffix_at: HashMap<String, Vec<usize>>,
+    role_suffix_lens: Vec<usize>,
     pub municipalities: Vec<Municipality>,
     /// Lowercased name variants → index into `municipalities`.
     pub municipality_names: HashMap<String, usize>,
@@ -386,6 +391,13 @@ impl Rules {
         }
         role_suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         role_suffixes.dedup();
+        let mut role_suffix_at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (suffix, _, _)) in role_suffixes.iter().enumerate() {
+            role_suffix_at.entry(suffix.clone()).or_default().push(i);
+        }
+        let mut role_suffix_lens: Vec<usize> = role_suffixes.iter().map(|s| s.0.len()).collect();
+        role_suffix_lens.sort_unstable();
+        role_suffix_lens.dedup();
 
         let mut municipalities = Vec::new();
         for row in tsv_rows(&read(&g.join("kommuner.tsv"))?) {
@@ -522,6 +534,8 @@ impl Rules {
             surnames,
             not_names,
             role_forms,
+            role_suffix_at,
+            role_suffix_lens,
             role_suffixes,
             municipalities,
             municipality_names,
@@ -796,13 +810,24 @@ impl Rules {
                 }
             }
         }
-        for (suffix, lemma, min) in &self.role_suffixes {
-            if let Some(prefix) = w.strip_suffix(suffix.as_str()) {
-                if prefix.chars().count() >= *min
-                    && prefix.chars().all(|c| c.is_alphabetic() || c == '-')
-                {
-                    return Some(format!("{prefix}{lemma}"));
-                }
+        // The first suffix in `role_suffixes` order that fits.
+        let mut fitting: Vec<usize> = self
+            .role_suffix_lens
+            .iter()
+            .filter_map(|&n| w.len().checked_sub(n))
+            .filter(|&at| w.is_char_boundary(at))
+            .filter_map(|at| self.role_suffix_at.get(&w[at..]))
+            .flatten()
+            .copied()
+            .collect();
+        fitting.sort_unstable();
+        for i in fitting {
+            let (suffix, lemma, min) = &self.role_suffixes[i];
+            let prefix = &w[..w.len() - suffix.len()];
+            if prefix.chars().count() >= *min
+                && prefix.chars().all(|c| c.is_alphabetic() || c == '-')
+            {
+                return Some(format!("{prefix}{lemma}"));
             }
         }
         None
