@@ -48,6 +48,8 @@ struct Doc<'a> {
     context: Vec<Option<OrgRef>>,
     /// The same over a narrower window, for `faces`.
     near_context: Vec<Option<OrgRef>>,
+    /// The municipalities each sentence names, in order.
+    municipalities: Vec<Vec<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
     /// The sentence being matched.
@@ -113,6 +115,7 @@ impl<'a> Extractor<'a> {
             id: doc_id,
             context,
             near_context,
+            municipalities: municipal,
             persons: Vec::new(),
             facts: Vec::new(),
             current: "",
@@ -236,7 +239,7 @@ impl Doc<'_> {
                 }
             }
             if s.kind != SentenceKind::Caption {
-                self.problems(s, &may);
+                self.problems(i, s, &may);
             }
         }
     }
@@ -651,7 +654,7 @@ impl Doc<'_> {
     /// `faces`: a problem cue in a sentence that talks about a problem or
     /// challenge, attributed to the organisation the sentence is about.
     /// `may` tells which cue regexes can match the sentence at all.
-    fn problems(&mut self, s: &Sentence, may: &SentenceCandidates) {
+    fn problems(&mut self, i: usize, s: &Sentence, may: &SentenceCandidates) {
         let st = self.text.sentence_text(s);
         // "12 Konsulter behövs..." in a table of contents, "3 Rimlig
         // arbetsbelastning" in a ranked list: not statements about anyone.
@@ -682,7 +685,7 @@ impl Doc<'_> {
         if hits.is_empty() {
             return;
         }
-        let org = self.sentence_org(s);
+        let org = self.sentence_org(i, s);
         let Some(org) = org else { return };
         for ci in hits {
             let concept = self.rules.concepts[ci].id.clone();
@@ -702,10 +705,9 @@ impl Doc<'_> {
 
     /// The organisation a sentence speaks for: one it names, the speaker's,
     /// or the section's.
-    fn sentence_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let st = self.text.sentence_text(s);
-        if let Some(o) = self.resolver.municipalities_in(st).into_iter().next() {
-            return Some(o);
+    fn sentence_org(&self, i: usize, s: &Sentence) -> Option<OrgRef> {
+        if let Some(o) = self.municipalities.get(i).and_then(|m| m.first()) {
+            return Some(o.clone());
         }
         if let Some(sp) = &s.speaker {
             if let Some(full) = self.by_first_name(sp) {
