@@ -230,6 +230,9 @@ pub struct Rules {
     /// Sentence openings that refer back to the initiative just named.
     pub back_references: Vec<String>,
     pub known_orgs: Vec<KnownOrg>,
+    /// Each name and alias of `known_orgs` → the first organisation that
+    /// has it.
+    known_org_at: HashMap<String, usize>,
     pub org_heads: Vec<OrgHead>,
     pub concepts: Vec<Concept>,
     pub problem_words: Regex,
@@ -543,6 +546,16 @@ impl Rules {
             clause_words,
             not_name_endings,
             back_references,
+            known_org_at: known_orgs
+                .iter()
+                .enumerate()
+                .rev()
+                .flat_map(|(i, o)| {
+                    std::iter::once(&o.name)
+                        .chain(&o.aliases)
+                        .map(move |n| (n.clone(), i))
+                })
+                .collect(),
             known_orgs,
             org_heads,
             concepts: pf.concept,
@@ -847,9 +860,7 @@ impl Rules {
 
     /// The known organisation a name or alias refers to.
     pub fn known_org(&self, name: &str) -> Option<&KnownOrg> {
-        self.known_orgs
-            .iter()
-            .find(|o| o.name == name || o.aliases.iter().any(|a| a == name))
+        self.known_org_at.get(name).map(|&i| &self.known_orgs[i])
     }
 
     /// Is this a plausible given name?
