@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use crate::facts::{EntityKind, Fact, Relation};
 use crate::resolve::{OrgRef, Resolver};
-use crate::rules::{PatternRule, Rules};
+use crate::rules::{PatternRule, Rules, SentenceCandidates};
 use crate::text::{Sentence, SentenceKind, Text};
 
 /// Something worth telling the user about a document.
@@ -53,6 +53,8 @@ struct Doc<'a> {
     /// Sentence index by the original start offset of its span (what a
     /// fact's `start` holds).
     sentence_at: BTreeMap<usize, usize>,
+    /// The municipalities each sentence names, in order.
+    municipalities: Vec<Vec<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
     /// Indexes into `facts` of memberships whose organisation was not named
@@ -125,6 +127,7 @@ impl<'a> Extractor<'a> {
             sentence_at: (text.sentences.iter().enumerate())
                 .map(|(i, s)| (text.original_span(s.start, s.end).0, i))
                 .collect(),
+            municipalities: municipal,
             persons: Vec::new(),
             facts: Vec::new(),
             guessed_org: Vec::new(),
@@ -144,7 +147,8 @@ impl<'a> Extractor<'a> {
                     b.start, b.end, &b.rule, b.relation, &b.subject, &b.object, &b.role,
                 ))
         });
-        facts.dedup_by(|a, b| a.key() == b.key() && a.start == b.start);
+        // The cheap comparison first: keys normalise text.
+        facts.dedup_by(|a, b| a.start == b.start && a.key() == b.key());
         if facts.is_empty() {
             diagnostics.push(Diagnostic {
                 doc: doc_id.to_string(),
@@ -199,22 +203,31 @@ fn sentence_context(
     (before, after): (usize, usize),
 ) -> Vec<Option<OrgRef>> {
     let n = text.sentences.len();
+    // An organisation counts under its municipality's code, else its name.
+    let keyed: Vec<Vec<(&str, &OrgRef)>> = mentions
+        .iter()
+        .map(|found| {
+            found
+                .iter()
+                .map(|org| (org.kommun.as_deref().unwrap_or(&org.name), org))
+                .collect()
+        })
+        .collect();
     (0..n)
         .map(|i| {
             let section = text.sentences[i].section;
             let lo = i.saturating_sub(before);
             let hi = (i + after).min(n.saturating_sub(1));
-            let mut counts: BTreeMap<String, (usize, usize, OrgRef)> = BTreeMap::new();
-            for (j, found) in mentions.iter().enumerate().take(hi + 1).skip(lo) {
-                if text.sentences[j].section != section {
+            let mut counts: BTreeMap<&str, (usize, usize, &OrgRef)> = BTreeMap::new();
+            for (j, found) in keyed.iter().enumerate().take(hi + 1).skip(lo) {
+                if found.is_empty() || text.sentences[j].section != section {
                     continue;
                 }
-                for org in found {
-                    let code = org.kommun.clone().unwrap_or_else(|| org.name.clone());
+                for &(code, org) in found {
                     // Ties go to the nearest mention before the sentence,
                     // then to the nearest after it.
                     let recency = if j <= i { n + j } else { n - j };
-                    let e = counts.entry(code).or_insert((0, recency, org.clone()));
+                    let e = counts.entry(code).or_insert((0, recency, org));
                     e.0 += 1;
                     e.1 = e.1.max(recency);
                 }
@@ -222,7 +235,7 @@ fn sentence_context(
             counts
                 .into_values()
                 .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, _, org)| org)
+                .map(|(_, _, org)| org.clone())
         })
         .collect()
 }
@@ -236,10 +249,13 @@ impl Doc<'_> {
             }
             let st = text.sentence_text(s);
             self.current = st;
-            self.scan_persons(st, i);
-            let has_role = self.rules.role_prefilter.is_match(&st.to_lowercase());
-            for rule in &self.rules.patterns {
-                if rule.relation == "membership" && !has_role {
+            let names_someone = self.scan_persons(st, i);
+            let may = self.rules.candidates(&crate::text::lowercase(st));
+            for (k, rule) in self.rules.patterns.iter().enumerate() {
+                if !may.pattern(k)
+                    || (rule.relation == "membership" && !may.role_word())
+                    || (rule.requires_person && !names_someone)
+                {
                     continue;
                 }
                 // Captions name people with their roles; other relations
@@ -269,23 +285,27 @@ impl Doc<'_> {
                 }
             }
             if s.kind != SentenceKind::Caption {
-                self.problems(i, s);
+                self.problems(i, s, &may);
             }
         }
     }
 
     /// Registers every plausible full name of a sentence, so that first
-    /// names, pronouns and "De" can refer back to it.
-    fn scan_persons(&mut self, st: &str, i: usize) {
+    /// names, pronouns and "De" can refer back to it. Returns whether the
+    /// `{PERSON}` regex matches anywhere in the sentence, plausible or not.
+    fn scan_persons(&mut self, st: &str, i: usize) -> bool {
+        let mut matched = false;
         let found: Vec<String> = self
             .resolver
             .person_regex()
             .find_iter(st)
+            .inspect(|_| matched = true)
             .filter_map(|m| self.resolver.clean_person(m.as_str(), false))
             .collect();
         for name in found {
             self.register(&name, i);
         }
+        matched
     }
 
     fn register(&mut self, name: &str, sentence: usize) {
@@ -976,32 +996,40 @@ impl Doc<'_> {
 
     /// `faces`: a problem cue in a sentence that talks about a problem or
     /// challenge, attributed to the organisation the sentence is about.
-    fn problems(&mut self, _i: usize, s: &Sentence) {
+    /// `may` tells which cue regexes can match the sentence at all.
+    fn problems(&mut self, i: usize, s: &Sentence, may: &SentenceCandidates) {
         let st = self.text.sentence_text(s);
         // "12 Konsulter behövs..." in a table of contents, "3 Rimlig
         // arbetsbelastning" in a ranked list: not statements about anyone.
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        let problem_context =
-            self.rules.problem_words.is_match(st) || self.answers_a_question_on_problems(s);
+        // Asked only when a cue without a strong hit needs it.
+        let mut problem_context = None;
         let mut hits = Vec::new();
-        for (ci, re, strong) in &self.rules.cue_regexes {
-            if !re.is_match(st) {
+        for (k, (ci, re, strong)) in self.rules.cue_regexes.iter().enumerate() {
+            if !may.cue(k) || !re.is_match(st) {
                 continue;
             }
             // A heading needs a problem word: a strong cue alone in a title
             // is usually an advertisement or a table of contents.
-            let strong_hit =
-                s.kind != SentenceKind::Heading && strong.as_ref().is_some_and(|r| r.is_match(st));
-            if strong_hit || problem_context {
+            let strong_hit = s.kind != SentenceKind::Heading
+                && strong
+                    .as_ref()
+                    .is_some_and(|r| may.strong(k) && r.is_match(st));
+            if strong_hit
+                || *problem_context.get_or_insert_with(|| {
+                    (may.problem_words() && self.rules.problem_words.is_match(st))
+                        || self.answers_a_question_on_problems(s)
+                })
+            {
                 hits.push(*ci);
             }
         }
         if hits.is_empty() {
             return;
         }
-        let org = self.sentence_org(s);
+        let org = self.sentence_org(i, s);
         let Some(org) = org else { return };
         for ci in hits {
             let concept = self.rules.concepts[ci].id.clone();
@@ -1040,21 +1068,20 @@ impl Doc<'_> {
     /// or the section's. A sentence about a company, university or
     /// foundation ("Stiftelsen satsar...", "Dedicares verksamhet...") speaks
     /// for none of the municipalities around it.
-    fn sentence_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let st = self.text.sentence_text(s);
-        if let Some(o) = self.resolver.municipalities_in(st).into_iter().next() {
-            return Some(o);
+    fn sentence_org(&self, i: usize, s: &Sentence) -> Option<OrgRef> {
+        if let Some(o) = self.municipalities.get(i).and_then(|m| m.first()) {
+            return Some(o.clone());
         }
+        let st = self.text.sentence_text(s);
         let first_word = st.split_whitespace().next().unwrap_or("");
         let about_another_body = self
             .rules
             .bare_org_head(first_word)
             .is_some_and(|kind| self.rules.is_other_body_kind(kind))
             || self
-                .resolver
-                .context_orgs_in(st)
-                .iter()
-                .any(|o| o.kind != EntityKind::Municipality);
+                .mentions
+                .get(i)
+                .is_some_and(|m| m.iter().any(|o| o.kind != EntityKind::Municipality));
         if about_another_body {
             return None;
         }
@@ -1093,7 +1120,14 @@ pub(crate) fn compile(re: &str) -> Regex {
     // Patterns here are built from gazetteer words escaped with
     // `regex::escape`, so they always compile; an empty alternation falls
     // back to a regex that never matches.
-    Regex::new(re).unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+    // The organisation phrase is a large case-insensitive alternation: with
+    // the default lazy-DFA cache the engine gives up and falls back to the
+    // slow NFA simulation on every sentence.
+    regex::RegexBuilder::new(re)
+        .size_limit(256 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
 }
 
 /// Runs every example and counterexample of every rule file and problem

@@ -15,6 +15,7 @@ pub mod export;
 pub mod extract;
 pub mod facts;
 pub mod ontology;
+pub mod prefilter;
 pub mod query;
 pub mod rdf;
 pub mod resolve;

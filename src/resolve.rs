@@ -89,6 +89,8 @@ pub struct Resolver<'a> {
     boundary: Regex,
     role_start: Regex,
     person: Regex,
+    /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
+    head_forms: Vec<Vec<String>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -142,6 +144,16 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
+            head_forms: rules
+                .org_heads
+                .iter()
+                .map(|h| {
+                    std::iter::once(&h.head)
+                        .chain(&h.forms)
+                        .map(|f| f.to_lowercase())
+                        .collect()
+                })
+                .collect(),
             role_start: compile(&format!(
                 r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})",
                 m("ROLE").replace("(?P<role>", "(?:")
@@ -158,8 +170,9 @@ impl<'a> Resolver<'a> {
     /// text around it: municipalities, and known organisations that employ
     /// people (universities, companies, non-profits, research centres).
     pub fn context_orgs_in(&self, text: &str) -> Vec<OrgRef> {
-        let mut out = self.municipalities_in(text);
-        for (a, b) in self.known.find_iter(text) {
+        let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
+        let mut out = self.municipalities_outside(text, &known);
+        for (a, b) in known {
             let k = &text[a..b];
             if let Some(o) = self.rules.known_org(k) {
                 if matches!(
@@ -181,9 +194,15 @@ impl<'a> Resolver<'a> {
     /// part of a person's name (`Maria Berg`) and ambiguous names that need
     /// a `kommun`/`stad` suffix.
     pub fn municipalities_in(&self, text: &str) -> Vec<OrgRef> {
+        let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
+        self.municipalities_outside(text, &known)
+    }
+
+    /// [`Self::municipalities_in`] given the known organisations' spans in
+    /// `text` (found once when the caller needs them too).
+    fn municipalities_outside(&self, text: &str, inside_known: &[(usize, usize)]) -> Vec<OrgRef> {
         let mut out = Vec::new();
         // "Ersta Sköndal Bräcke högskola" names a university, not Bräcke.
-        let inside_known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
         for (ms, me) in self.muni.find_iter(text) {
             if inside_known
                 .iter()
@@ -482,16 +501,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn head_kind(&self, phrase: &str) -> String {
-        let lower = phrase.to_lowercase();
-        let first = lower.split(" i ").next().unwrap_or(&lower).to_string();
+        let lower = crate::text::lowercase(phrase);
+        let first = lower.split(" i ").next().unwrap_or(&lower);
         self.rules
             .org_heads
             .iter()
-            .filter(|h| {
-                std::iter::once(&h.head)
-                    .chain(&h.forms)
-                    .any(|f| first.ends_with(&f.to_lowercase()))
-            })
+            .zip(&self.head_forms)
+            .filter(|(_, forms)| forms.iter().any(|f| first.ends_with(f.as_str())))
+            .map(|(h, _)| h)
             .max_by_key(|h| h.head.len())
             .map(|h| h.kind.clone())
             .unwrap_or_else(|| "organisation".to_string())

@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
 use anyhow::{Context, Result};
 use regex::Regex;
 use serde::Deserialize;
+
+use crate::prefilter::{Candidates, LiteralFilter, required_literals, requires_sub_pattern};
 
 /// A rule or gazetteer file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +164,9 @@ pub struct PatternRule {
     pub examples: Vec<Example>,
     pub counterexamples: Vec<Example>,
     pub file: PathBuf,
+    /// Does every match contain a match of the `{PERSON}` macro? Then the
+    /// rule is not run on sentences that name no one.
+    pub requires_person: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,6 +216,11 @@ pub struct Rules {
     pub role_kinds: HashMap<String, String>,
     /// (inflected suffix, lemma suffix, minimum prefix length), longest first.
     pub role_suffixes: Vec<(String, String, usize)>,
+    /// Positions in `role_suffixes` of each suffix text, and the distinct
+    /// suffix lengths: a word's candidate suffixes are looked up rather
+    /// than every suffix tried.
+    role_suffix_at: HashMap<String, Vec<usize>>,
+    role_suffix_lens: Vec<usize>,
     pub municipalities: Vec<Municipality>,
     /// Lowercased name variants → index into `municipalities`.
     pub municipality_names: HashMap<String, usize>,
@@ -229,6 +238,9 @@ pub struct Rules {
     /// Sentence openings that refer back to the initiative just named.
     pub back_references: Vec<String>,
     pub known_orgs: Vec<KnownOrg>,
+    /// Each name and alias of `known_orgs` → the first organisation that
+    /// has it.
+    known_org_at: HashMap<String, usize>,
     pub org_heads: Vec<OrgHead>,
     pub concepts: Vec<Concept>,
     pub problem_words: Regex,
@@ -239,10 +251,47 @@ pub struct Rules {
     pub macros: BTreeMap<String, String>,
     /// Every written form of a municipality name ("Borås", "Göteborgs stad").
     pub municipality_forms: Vec<String>,
-    /// Finds any role form or role suffix in lowercased text: a sentence
-    /// without one cannot give a membership, so its membership rules are
-    /// skipped.
-    pub role_prefilter: AhoCorasick,
+    /// Which patterns, problem words and cues may match a lowercased
+    /// sentence, and whether it has a role word; see [`Rules::candidates`].
+    filter: LiteralFilter,
+    /// Every role form and role suffix, lowercased: a sentence without one
+    /// cannot give a membership, so its membership rules are skipped.
+    role_needles: Vec<String>,
+}
+
+/// What one literal scan of a sentence tells about it: which regexes of
+/// [`Rules`] may match it (the others cannot) and whether it has a role word.
+pub struct SentenceCandidates<'r> {
+    rules: &'r Rules,
+    may: Candidates,
+}
+
+impl SentenceCandidates<'_> {
+    /// May pattern rule `k` (index into [`Rules::patterns`]) match?
+    pub fn pattern(&self, k: usize) -> bool {
+        self.may.may_match(k)
+    }
+
+    /// May [`Rules::problem_words`] match?
+    pub fn problem_words(&self) -> bool {
+        self.may.may_match(self.rules.patterns.len())
+    }
+
+    /// May the cue regex of entry `k` of [`Rules::cue_regexes`] match?
+    pub fn cue(&self, k: usize) -> bool {
+        self.may.may_match(self.rules.patterns.len() + 1 + 2 * k)
+    }
+
+    /// May the strong-cue regex of entry `k` of [`Rules::cue_regexes`] match?
+    pub fn strong(&self, k: usize) -> bool {
+        self.may.may_match(self.rules.patterns.len() + 2 + 2 * k)
+    }
+
+    /// Does the sentence contain a role form or role suffix?
+    pub fn role_word(&self) -> bool {
+        self.may
+            .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
+    }
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -293,6 +342,24 @@ pub fn cue_to_regex(cue: &str) -> String {
     )
 }
 
+/// Literals of which every match of a regex over `cues` (made with
+/// [`cue_to_regex`], case-insensitive) contains one: the longest word stem
+/// of each cue, in every lowercase form it matches (see
+/// [`required_literals`]). Derived from the stems rather than the whole
+/// regex because parsing the case-insensitive letter classes of every cue
+/// is slow.
+fn cue_literals<'c>(cues: impl IntoIterator<Item = &'c String>) -> Option<Vec<String>> {
+    let mut all = Vec::new();
+    for cue in cues {
+        let stem = cue
+            .split_whitespace()
+            .map(|w| w.strip_suffix('*').unwrap_or(w))
+            .max_by_key(|w| w.len())?;
+        all.extend(required_literals(&format!("(?i){}", regex::escape(stem)))?);
+    }
+    Some(all)
+}
+
 fn alternation<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     let mut v: Vec<&String> = items.into_iter().collect();
     v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -340,6 +407,13 @@ impl Rules {
         }
         role_suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         role_suffixes.dedup();
+        let mut role_suffix_at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (suffix, _, _)) in role_suffixes.iter().enumerate() {
+            role_suffix_at.entry(suffix.clone()).or_default().push(i);
+        }
+        let mut role_suffix_lens: Vec<usize> = role_suffixes.iter().map(|s| s.0.len()).collect();
+        role_suffix_lens.sort_unstable();
+        role_suffix_lens.dedup();
 
         let mut municipalities = Vec::new();
         for row in tsv_rows(&read(&g.join("kommuner.tsv"))?) {
@@ -481,6 +555,8 @@ impl Rules {
             not_names,
             role_forms,
             role_kinds,
+            role_suffix_at,
+            role_suffix_lens,
             role_suffixes,
             municipalities,
             municipality_names,
@@ -490,6 +566,16 @@ impl Rules {
             not_name_endings,
             org_name_endings,
             back_references,
+            known_org_at: known_orgs
+                .iter()
+                .enumerate()
+                .rev()
+                .flat_map(|(i, o)| {
+                    std::iter::once(&o.name)
+                        .chain(&o.aliases)
+                        .map(move |n| (n.clone(), i))
+                })
+                .collect(),
             known_orgs,
             org_heads,
             concepts: pf.concept,
@@ -498,10 +584,8 @@ impl Rules {
             patterns: Vec::new(),
             macros: BTreeMap::new(),
             municipality_forms: Vec::new(),
-            role_prefilter: AhoCorasick::new(role_needles).map_err(|e| RuleError::Syntax {
-                file: g.join("roller.tsv"),
-                message: e.to_string(),
-            })?,
+            filter: LiteralFilter::new(&[]),
+            role_needles,
         };
         rules.municipality_forms = rules.municipality_forms();
         rules.macros = rules.build_macros();
@@ -534,6 +618,10 @@ impl Rules {
                     message: m,
                 })?;
                 let regex = compile(&file, &r.id, &expanded)?;
+                let requires_person = rules
+                    .macros
+                    .get("PERSON")
+                    .is_some_and(|person| requires_sub_pattern(&expanded, person));
                 rules.patterns.push(PatternRule {
                     id: r.id,
                     relation: r.relation,
@@ -543,9 +631,11 @@ impl Rules {
                     examples: r.examples,
                     counterexamples: r.counterexamples,
                     file: file.clone(),
+                    requires_person,
                 });
             }
         }
+        rules.filter = rules.literal_filter(&pf.problem_words);
         Ok(rules)
     }
 
@@ -577,6 +667,36 @@ impl Rules {
             h.update([0]);
         }
         Ok(crate::corpus::hex(&h.finalize()))
+    }
+
+    /// The literal filter over, in this order, the pattern rules, the
+    /// problem words, each concept's cues and strong cues, and the role
+    /// words (the layout [`SentenceCandidates`] reads).
+    fn literal_filter(&self, problem_words: &[String]) -> LiteralFilter {
+        let mut required: Vec<Option<Vec<String>>> = self
+            .patterns
+            .iter()
+            .map(|p| required_literals(p.regex.as_str()))
+            .collect();
+        required.push(cue_literals(problem_words));
+        for (ci, _, strong) in &self.cue_regexes {
+            let c = &self.concepts[*ci];
+            required.push(cue_literals(c.cues.iter().chain(&c.strong)));
+            // No strong cues: that regex is never asked.
+            required.push(strong.as_ref().and_then(|_| cue_literals(&c.strong)));
+        }
+        required.push(Some(self.role_needles.clone()));
+        LiteralFilter::new(&required)
+    }
+
+    /// One literal scan of a sentence lowercased with [`str::to_lowercase`]
+    /// (or the same, faster, [`crate::text::lowercase`]):
+    /// the regexes that may match it, and whether it has a role word.
+    pub fn candidates(&self, lowercased: &str) -> SentenceCandidates<'_> {
+        SentenceCandidates {
+            rules: self,
+            may: self.filter.candidates(lowercased),
+        }
     }
 
     /// Loads the default rules, from the folder [`Rules::default_dir`] finds.
@@ -731,7 +851,7 @@ impl Rules {
     /// Lemma of a role word or phrase (`socialchefen` → `socialchef`,
     /// `IFO-chefer` → `ifo-chef`), or `None` when it is not a role.
     pub fn role_lemma(&self, word: &str) -> Option<String> {
-        let w = word.trim().to_lowercase();
+        let w = crate::text::lowercase(word.trim());
         if let Some(l) = self.role_forms.get(&w) {
             return Some(l.clone());
         }
@@ -754,13 +874,24 @@ impl Rules {
                 }
             }
         }
-        for (suffix, lemma, min) in &self.role_suffixes {
-            if let Some(prefix) = w.strip_suffix(suffix.as_str()) {
-                if prefix.chars().count() >= *min
-                    && prefix.chars().all(|c| c.is_alphabetic() || c == '-')
-                {
-                    return Some(format!("{prefix}{lemma}"));
-                }
+        // The first suffix in `role_suffixes` order that fits.
+        let mut fitting: Vec<usize> = self
+            .role_suffix_lens
+            .iter()
+            .filter_map(|&n| w.len().checked_sub(n))
+            .filter(|&at| w.is_char_boundary(at))
+            .filter_map(|at| self.role_suffix_at.get(&w[at..]))
+            .flatten()
+            .copied()
+            .collect();
+        fitting.sort_unstable();
+        for i in fitting {
+            let (suffix, lemma, min) = &self.role_suffixes[i];
+            let prefix = &w[..w.len() - suffix.len()];
+            if prefix.chars().count() >= *min
+                && prefix.chars().all(|c| c.is_alphabetic() || c == '-')
+            {
+                return Some(format!("{prefix}{lemma}"));
             }
         }
         None
@@ -769,7 +900,7 @@ impl Rules {
     /// The municipality a name refers to (`Göteborgs stad`, `Sävsjö Kommun`, `Borås`).
     pub fn municipality(&self, name: &str) -> Option<&Municipality> {
         self.municipality_names
-            .get(&name.trim().to_lowercase())
+            .get(&crate::text::lowercase(name.trim()))
             .map(|&i| &self.municipalities[i])
     }
 
@@ -833,9 +964,7 @@ impl Rules {
 
     /// The known organisation a name or alias refers to.
     pub fn known_org(&self, name: &str) -> Option<&KnownOrg> {
-        self.known_orgs
-            .iter()
-            .find(|o| o.name == name || o.aliases.iter().any(|a| a == name))
+        self.known_org_at.get(name).map(|&i| &self.known_orgs[i])
     }
 
     /// Is this a plausible given name?

@@ -15,6 +15,57 @@ fn rule_examples_hold() {
     );
 }
 
+/// The prefilters that skip regexes (literals, a named person) never skip
+/// one that matches: checked on every sentence of the seeds and examples.
+#[test]
+fn prefilters_never_skip_a_match() {
+    let rules = Rules::load_default().expect("rules load");
+    let resolver = socialgraf::resolve::Resolver::new(&rules);
+    let (docs, _) =
+        socialgraf::corpus::read_corpus(&super::util::root().join("corpus/seeds"), u64::MAX)
+            .expect("seed corpus");
+    let examples = rules
+        .patterns
+        .iter()
+        .flat_map(|r| r.examples.iter().chain(&r.counterexamples))
+        .chain(
+            rules
+                .concepts
+                .iter()
+                .flat_map(|c| c.examples.iter().chain(&c.counterexamples)),
+        )
+        .map(|e| e.text.clone());
+    let mut checked = 0;
+    for doc in docs.iter().map(|d| d.text.clone()).chain(examples) {
+        let text = socialgraf::text::Text::new(&doc);
+        for s in &text.sentences {
+            let st = text.sentence_text(s);
+            let may = rules.candidates(&st.to_lowercase());
+            let named = resolver.person_regex().is_match(st);
+            for (k, r) in rules.patterns.iter().enumerate() {
+                if r.regex.is_match(st) {
+                    assert!(may.pattern(k), "{} skipped on {st:?}", r.id);
+                    assert!(named || !r.requires_person, "{} on {st:?}", r.id);
+                }
+            }
+            if rules.problem_words.is_match(st) {
+                assert!(may.problem_words(), "problem words skipped on {st:?}");
+            }
+            for (k, (ci, cues, strong)) in rules.cue_regexes.iter().enumerate() {
+                let id = &rules.concepts[*ci].id;
+                if cues.is_match(st) {
+                    assert!(may.cue(k), "cues of {id} skipped on {st:?}");
+                }
+                if strong.as_ref().is_some_and(|r| r.is_match(st)) {
+                    assert!(may.strong(k), "strong cues of {id} skipped on {st:?}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} sentences");
+}
+
 #[test]
 fn every_rule_and_concept_has_an_example() {
     let rules = Rules::load_default().expect("rules load");
