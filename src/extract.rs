@@ -920,6 +920,8 @@ impl Doc<'_> {
     fn addresses_from_later_mentions(&mut self) {
         let mut seen: HashSet<(String, usize)> = HashSet::new();
         let mut more = Vec::new();
+        // Each sentence lowercased once, when first asked for.
+        let mut lowered: Vec<Option<String>> = vec![None; self.text.sentences.len()];
         for f in self
             .facts
             .iter()
@@ -953,8 +955,12 @@ impl Doc<'_> {
                 if later.section != section {
                     break;
                 }
+                if later.kind == SentenceKind::Meta {
+                    continue;
+                }
                 let text = self.text.sentence_text(later);
-                if later.kind == SentenceKind::Meta || !text.to_lowercase().contains(&name) {
+                let lower = lowered[j].get_or_insert_with(|| crate::text::lowercase(text));
+                if !lower.contains(&name) {
                     continue;
                 }
                 for (ci, re, _) in &self.rules.cue_regexes {
