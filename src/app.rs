@@ -340,15 +340,23 @@ pub fn query(
     Ok(Status::Ok)
 }
 
-/// `socialgraf sparql`: runs an ad-hoc query.
+/// `socialgraf sparql`: runs an ad-hoc query, given as text or in a file.
 pub fn sparql(
     location: &Location,
-    query: &str,
+    query: Option<&str>,
+    file: Option<&Path>,
     format: OutputFormat,
     out: &mut dyn Write,
 ) -> Result<Status> {
+    let text = match (query, file) {
+        (Some(q), _) => q.to_string(),
+        (None, Some(f)) => {
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?
+        }
+        (None, None) => anyhow::bail!("give a query or -f FILE"),
+    };
     let store = store::open_existing(location)?;
-    let results = crate::query::run(&store, query, &[])?;
+    let results = crate::query::run(&store, &text, &[])?;
     crate::query::write_results(results, format, out)?;
     Ok(Status::Ok)
 }

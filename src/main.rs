@@ -7,8 +7,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use socialgraf::app::{self, CorpusOptions, Status};
 
-use anyhow::Context;
-
 use crate::cli::{Cli, Command, ResultsFormat};
 
 fn main() -> ExitCode {
@@ -68,25 +66,13 @@ fn main() -> ExitCode {
             file,
             format,
             store,
-        } => match (query, file) {
-            (Some(q), _) => app::sparql(
-                &store.location(),
-                q,
-                ResultsFormat::or_default(*format),
-                &mut out,
-            ),
-            (None, Some(f)) => std::fs::read_to_string(f)
-                .with_context(|| format!("reading {}", f.display()))
-                .and_then(|q| {
-                    app::sparql(
-                        &store.location(),
-                        &q,
-                        ResultsFormat::or_default(*format),
-                        &mut out,
-                    )
-                }),
-            (None, None) => Err(anyhow::anyhow!("give a query or -f FILE")),
-        },
+        } => app::sparql(
+            &store.location(),
+            query.as_deref(),
+            file.as_deref(),
+            ResultsFormat::or_default(*format),
+            &mut out,
+        ),
         Command::Load { files, store } => app::load(&store.location(), files, &mut out),
         Command::Export {
             format,

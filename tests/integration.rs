@@ -5,6 +5,7 @@
 //! - `cli`: each command on temp folders, including bad input;
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
+//! - `query`: canned queries, ad-hoc SPARQL, load and export;
 //! - `rules`: every rule file's examples and counterexamples;
 //! - `store`: incremental builds into a persistent store;
 //! - `robustness`: arbitrary bytes through the whole extraction path.
@@ -12,6 +13,7 @@
 mod cli;
 mod gold;
 mod graph;
+mod query;
 mod robustness;
 mod rules;
 mod store;
