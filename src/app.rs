@@ -398,3 +398,69 @@ pub fn export(
     }
     Ok(Status::Ok)
 }
+
+/// The options of `socialgraf serve`, as given.
+pub struct ServeArgs {
+    pub bind: std::net::SocketAddr,
+    pub timeout: f64,
+    pub max_rows: usize,
+    pub max_body: usize,
+    pub max_concurrent: usize,
+    pub allow_update: bool,
+    pub token_file: Option<PathBuf>,
+    pub queries: Option<PathBuf>,
+}
+
+/// `socialgraf serve`: the HTTP endpoint, until stopped. Prints the address
+/// it listens on once it is ready.
+pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Result<Status> {
+    let update_token = if args.allow_update {
+        let token = match &args.token_file {
+            Some(f) => std::fs::read_to_string(f)
+                .with_context(|| format!("reading the token file {}", f.display()))?,
+            None => std::env::var("SOCIALGRAF_TOKEN").map_err(|_| {
+                anyhow::anyhow!(
+                    "--allow-update needs a token: --token-file FILE or $SOCIALGRAF_TOKEN"
+                )
+            })?,
+        };
+        let token = token.trim().to_string();
+        if token.len() < 16 {
+            anyhow::bail!("the update token must be at least 16 characters long");
+        }
+        if !args.bind.ip().is_loopback() {
+            eprintln!(
+                "socialgraf: warning: updates are allowed and {} is reachable from other machines",
+                args.bind
+            );
+        }
+        Some(token)
+    } else {
+        None
+    };
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
+    let store = if update_token.is_some() {
+        store::open(location)?
+    } else {
+        store::open_existing(location)?
+    };
+    let options = crate::serve::ServeOptions {
+        bind: args.bind,
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        max_rows: args.max_rows,
+        max_body: args.max_body,
+        max_concurrent: args.max_concurrent.max(1),
+        update_token,
+        queries_dir: args.queries.unwrap_or_else(CannedQuery::default_dir),
+    };
+    let mut ready: Result<()> = Ok(());
+    crate::serve::serve(store, options, |addr| {
+        ready = writeln!(out, "socialgraf: serving http://{addr}/ (SPARQL at /query)")
+            .and_then(|()| out.flush())
+            .map_err(Into::into);
+    })?;
+    ready?;
+    Ok(Status::Ok)
+}

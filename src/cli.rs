@@ -120,6 +120,38 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Serve the store over HTTP: the SPARQL 1.1 Protocol at /query, a page
+    /// at /, canned queries at /queries, graphs at /store, /health
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on (loopback by default)
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        bind: std::net::SocketAddr,
+        /// Longest time a query may run, in seconds
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+        /// Most result rows sent for one query (the response says when
+        /// results were cut)
+        #[arg(long, default_value_t = 10_000)]
+        max_rows: usize,
+        /// Largest request body, in bytes
+        #[arg(long, default_value_t = 1_000_000)]
+        max_body: usize,
+        /// Most queries running at once
+        #[arg(long, default_value_t = 8)]
+        max_concurrent: usize,
+        /// Allow SPARQL Update at /update, for clients that send the bearer
+        /// token of --token-file or $SOCIALGRAF_TOKEN
+        #[arg(long)]
+        allow_update: bool,
+        /// File holding the update token (never give it on the command line)
+        #[arg(long, value_hint = clap::ValueHint::FilePath)]
+        token_file: Option<PathBuf>,
+        /// Folder of .rq files for /queries
+        #[arg(long, value_hint = clap::ValueHint::DirPath)]
+        queries: Option<PathBuf>,
+    },
     /// Write the problem concept scheme (ontology/problems.ttl) generated
     /// from the rules
     Ontology {

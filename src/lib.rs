@@ -20,6 +20,7 @@ pub mod query;
 pub mod rdf;
 pub mod resolve;
 pub mod rules;
+pub mod serve;
 pub mod store;
 pub mod text;
 

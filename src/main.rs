@@ -84,6 +84,30 @@ fn main() -> ExitCode {
             output.as_deref(),
             &mut out,
         ),
+        Command::Serve {
+            store,
+            bind,
+            timeout,
+            max_rows,
+            max_body,
+            max_concurrent,
+            allow_update,
+            token_file,
+            queries,
+        } => app::serve(
+            &store.location(),
+            app::ServeArgs {
+                bind: *bind,
+                timeout: *timeout,
+                max_rows: *max_rows,
+                max_body: *max_body,
+                max_concurrent: *max_concurrent,
+                allow_update: *allow_update,
+                token_file: token_file.clone(),
+                queries: queries.clone(),
+            },
+            &mut out,
+        ),
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
     };
     match result {

@@ -17,7 +17,7 @@ use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
 /// A parameter a canned query declares in its header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Param {
     pub name: String,
     pub meaning: String,
@@ -25,12 +25,14 @@ pub struct Param {
 }
 
 /// A query of `queries/`, with what its header says about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CannedQuery {
     pub name: String,
     pub description: String,
     pub params: Vec<Param>,
+    #[serde(rename = "query")]
     pub text: String,
+    #[serde(skip)]
     pub path: PathBuf,
 }
 

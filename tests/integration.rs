@@ -8,7 +8,8 @@
 //! - `query`: canned queries, ad-hoc SPARQL, load and export;
 //! - `rules`: every rule file's examples and counterexamples;
 //! - `store`: incremental builds into a persistent store;
-//! - `robustness`: arbitrary bytes through the whole extraction path.
+//! - `robustness`: arbitrary bytes through the whole extraction path;
+//! - `serve`: the HTTP endpoint, a real server on a loopback port.
 
 mod cli;
 mod gold;
@@ -16,5 +17,6 @@ mod graph;
 mod query;
 mod robustness;
 mod rules;
+mod serve;
 mod store;
 mod util;

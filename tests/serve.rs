@@ -1,0 +1,404 @@
+//! The HTTP endpoint: a real `socialgraf serve` process on an ephemeral
+//! loopback port, queried with a real HTTP client (ureq).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{root, run, stderr, stdout};
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    _tmp: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn seed_store(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    let o = run(
+        &root(),
+        &[
+            "build",
+            "corpus/seeds",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    store
+}
+
+/// Starts `serve` on the seed store with `extra` options and `env`.
+fn start(extra: &[&str], env: &[(&str, &str)]) -> Server {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = seed_store(tmp.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_socialgraf"));
+    cmd.args([
+        "serve",
+        "--store",
+        store.to_str().expect("utf-8"),
+        "--bind",
+        "127.0.0.1:0",
+    ])
+    .args(["--queries", root().join("queries").to_str().expect("utf-8")])
+    .args(extra)
+    .env_remove("SOCIALGRAF_TOKEN")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the ready line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("an address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server {
+        child,
+        base,
+        _tmp: tmp,
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// Status, Content-Type and body of a GET.
+fn get(url: &str, accept: &str) -> (u16, String, String) {
+    let mut r = agent()
+        .get(url)
+        .header("Accept", accept)
+        .call()
+        .expect("request");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let status = r.status().as_u16();
+    (
+        status,
+        ct,
+        r.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+fn post(url: &str, content_type: &str, body: &str, auth: Option<&str>) -> (u16, String) {
+    let mut req = agent().post(url).header("Content-Type", content_type);
+    if let Some(token) = auth {
+        req = req.header("Authorization", &format!("Bearer {token}"));
+    }
+    let mut r = req.send(body).expect("request");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap_or_default())
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+const PERSONS: &str =
+    "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }";
+
+#[test]
+fn the_protocol_by_get_and_post_with_content_negotiation() {
+    let s = start(&[], &[]);
+    let url = format!("{}/query?query={}", s.base, enc(PERSONS));
+    let (status, ct, body) = get(&url, "application/sparql-results+json");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ct, "application/sparql-results+json");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
+    let n = json["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .expect("a count")
+        .to_string();
+    assert!(n.parse::<u32>().expect("a number") > 50, "{body}");
+
+    for (accept, want) in [
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+        ),
+        ("text/csv", "text/csv; charset=utf-8"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values; charset=utf-8",
+        ),
+        (
+            "text/csv;q=0.5, application/sparql-results+json;q=0.9",
+            "application/sparql-results+json",
+        ),
+        ("*/*", "application/sparql-results+json"),
+    ] {
+        let (status, ct, body) = get(&url, accept);
+        assert_eq!((status, ct.as_str()), (200, want), "{accept}: {body}");
+        assert!(body.contains(&n), "{accept}: {body}");
+    }
+    let (_, ct, _) = get(&format!("{url}&format=csv"), "application/json");
+    assert_eq!(ct, "text/csv; charset=utf-8", "format= wins over Accept");
+
+    let (status, body) = post(
+        &format!("{}/query", s.base),
+        "application/x-www-form-urlencoded",
+        &format!("query={}", enc(PERSONS)),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(&n));
+    let (status, body) = post(
+        &format!("{}/query", s.base),
+        "application/sparql-query",
+        PERSONS,
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(&n));
+
+    let construct = "CONSTRUCT { ?p a <http://xmlns.com/foaf/0.1/Person> } WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }";
+    let curl = format!("{}/query?query={}", s.base, enc(construct));
+    for (accept, want) in [
+        ("text/turtle", "text/turtle; charset=utf-8"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ] {
+        let (status, ct, body) = get(&curl, accept);
+        assert_eq!((status, ct.as_str()), (200, want), "{accept}: {body}");
+    }
+    let (status, _, _) = get(&curl, "application/sparql-results+json");
+    assert_eq!(status, 406, "a graph cannot be given as SPARQL results");
+    let (status, _, _) = get(&url, "image/png");
+    assert_eq!(status, 406);
+}
+
+#[test]
+fn canned_queries_over_http_answer_as_the_command_line_does() {
+    let s = start(&[], &[]);
+    let (status, ct, list) = get(&format!("{}/queries", s.base), "application/json");
+    assert_eq!((status, ct.as_str()), (200, "application/json"));
+    let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    assert!(list.as_array().is_some_and(|l| l.len() >= 7));
+    let store = s._tmp.path().join("store");
+    let cli = stdout(&run(
+        &root(),
+        &[
+            "query",
+            "people-at-organisation",
+            "--param",
+            "org=Borås stad",
+            "--format",
+            "csv",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    ));
+    let (status, _, http) = get(
+        &format!(
+            "{}/queries/people-at-organisation?org={}",
+            s.base,
+            enc("Borås stad")
+        ),
+        "text/csv",
+    );
+    assert_eq!(status, 200, "{http}");
+    assert!(http.contains("Karin Larsson"));
+    assert_eq!(http, cli, "the same answer as `socialgraf query`");
+}
+
+#[test]
+fn errors_have_the_right_status() {
+    let s = start(&["--max-body", "2000"], &[]);
+    let (status, _, body) = get(
+        &format!("{}/query?query={}", s.base, enc("SELEC ?x")),
+        "*/*",
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("syntax"), "{body}");
+    assert_eq!(get(&format!("{}/no/such/path", s.base), "*/*").0, 404);
+    let r = agent()
+        .delete(&format!("{}/query", s.base))
+        .call()
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 405);
+    let big = format!("SELECT * WHERE {{ ?s ?p ?o }} # {}", "x".repeat(5000));
+    assert_eq!(
+        post(
+            &format!("{}/query", s.base),
+            "application/sparql-query",
+            &big,
+            None
+        )
+        .0,
+        413
+    );
+    assert_eq!(
+        post(&format!("{}/query", s.base), "text/plain", PERSONS, None).0,
+        415
+    );
+    assert_eq!(get(&format!("{}/queries/nope", s.base), "*/*").0, 404);
+}
+
+#[test]
+fn updates_are_refused_unless_allowed_with_the_token() {
+    let s = start(&[], &[]);
+    let (status, _) = post(
+        &format!("{}/update", s.base),
+        "application/sparql-update",
+        "CLEAR ALL",
+        None,
+    );
+    assert_eq!(status, 403, "read-only by default");
+    let count = format!("{}/query?query={}", s.base, enc(PERSONS));
+    let before = get(&count, "text/csv").2;
+    assert!(
+        !before.ends_with(",0\n") && !before.contains("\n0"),
+        "{before}"
+    );
+
+    let token = "a-long-test-token-0123456789";
+    let s = start(&["--allow-update"], &[("SOCIALGRAF_TOKEN", token)]);
+    let url = format!("{}/update", s.base);
+    let insert = "INSERT DATA { <https://example.org/x> a <http://xmlns.com/foaf/0.1/Person> }";
+    assert_eq!(post(&url, "application/sparql-update", insert, None).0, 401);
+    assert_eq!(
+        post(
+            &url,
+            "application/sparql-update",
+            insert,
+            Some("wrong-token-0123456789")
+        )
+        .0,
+        401
+    );
+    let count = format!("{}/query?query={}", s.base, enc(PERSONS));
+    let before = get(&count, "text/csv").2;
+    assert_eq!(
+        post(&url, "application/sparql-update", insert, Some(token)).0,
+        204
+    );
+    let after = get(&count, "text/csv").2;
+    assert_ne!(before, after, "the update was applied: {before} / {after}");
+}
+
+#[test]
+fn a_query_past_the_time_limit_is_stopped_while_others_are_served() {
+    let s = start(&["--timeout", "1"], &[]);
+    let slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let url = format!("{}/query?query={}", s.base, enc(slow));
+    let handle = std::thread::spawn(move || {
+        let t = Instant::now();
+        let (status, _, body) = get(&url, "application/sparql-results+json");
+        (status, body, t.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let t = Instant::now();
+    let (status, _, _) = get(&format!("{}/health", s.base), "*/*");
+    assert_eq!(status, 200);
+    let (status, _, _) = get(
+        &format!("{}/query?query={}", s.base, enc(PERSONS)),
+        "text/csv",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "others are served meanwhile: {:?}",
+        t.elapsed()
+    );
+    let (status, body, took) = handle.join().expect("the slow request");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("time limit"), "{body}");
+    assert!(
+        took < Duration::from_secs(10),
+        "stopped near the limit: {took:?}"
+    );
+}
+
+#[test]
+fn results_past_max_rows_are_cut_and_say_so() {
+    let s = start(&["--max-rows", "5"], &[]);
+    let q = "SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }";
+    let r = agent()
+        .get(&format!("{}/query?query={}", s.base, enc(q)))
+        .header("Accept", "text/csv")
+        .call()
+        .expect("request");
+    let cut = r
+        .headers()
+        .get("x-socialgraf-truncated")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = r.into_body().read_to_string().expect("body");
+    assert!(cut.starts_with("true"), "{cut}");
+    assert_eq!(body.lines().count(), 6, "header and 5 rows: {body}");
+}
+
+#[test]
+fn health_cors_graph_store_service_description_and_page() {
+    let s = start(&[], &[]);
+    assert_eq!(get(&format!("{}/health", s.base), "*/*").2, "ok\n");
+    let r = agent()
+        .get(&format!("{}/query?query={}", s.base, enc(PERSONS)))
+        .header("Origin", "http://localhost:9999")
+        .call()
+        .expect("request");
+    assert_eq!(
+        r.headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("*")
+    );
+    let (status, ct, description) = get(&format!("{}/query", s.base), "text/turtle");
+    assert_eq!((status, ct.as_str()), (200, "text/turtle; charset=utf-8"));
+    assert!(description.contains("sd:Service"), "{description}");
+    let (status, _, ttl) = get(&format!("{}/store?default", s.base), "text/turtle");
+    assert_eq!(status, 200);
+    let whole = socialgraf::export::reparse(&ttl).expect("Turtle").len();
+    let graph_ttl = std::fs::read_to_string(root().join("graph.ttl")).expect("graph.ttl");
+    assert_eq!(
+        whole,
+        socialgraf::export::reparse(&graph_ttl)
+            .expect("Turtle")
+            .len()
+    );
+    let doc = "https://w3id.org/socialgraf/graph/doc/000-8926704fb0129f77";
+    let (status, _, one) = get(
+        &format!("{}/store?graph={}", s.base, enc(doc)),
+        "application/n-triples",
+    );
+    assert_eq!(status, 200);
+    assert!(one.contains("Miriam Markusson Berg") && one.lines().count() < whole);
+    let (status, _, _) = get(
+        &format!("{}/store?graph={}", s.base, enc("https://example.org/none")),
+        "*/*",
+    );
+    assert_eq!(status, 404);
+    let (status, ct, page) = get(&format!("{}/", s.base), "text/html");
+    assert_eq!((status, ct.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(
+        page.contains("SPARQL") && !page.contains("://cdn"),
+        "self-contained"
+    );
+}
