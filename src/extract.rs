@@ -62,6 +62,10 @@ struct Doc<'a> {
     guessed_org: Vec<usize>,
     /// The sentence being matched.
     current: &'a str,
+    /// Per sentence (`None` for meta lines, which are not matched): its
+    /// lowercased text and what the literal prefilter found in it, kept
+    /// from [`Doc::run`] for the passes after it.
+    scanned: Vec<Option<(String, SentenceCandidates<'a>)>>,
 }
 
 /// Rules with their resolver compiled once, ready to run on documents.
@@ -132,6 +136,7 @@ impl<'a> Extractor<'a> {
             facts: Vec::new(),
             guessed_org: Vec::new(),
             current: "",
+            scanned: Vec::new(),
         };
         doc.run();
         doc.addresses_from_later_mentions();
@@ -148,7 +153,14 @@ impl<'a> Extractor<'a> {
                 ))
         });
         // The cheap comparison first: keys normalise text.
-        facts.dedup_by(|a, b| a.start == b.start && a.key() == b.key());
+        // Equal text needs no normalising to compare equal.
+        facts.dedup_by(|a, b| {
+            a.start == b.start
+                && a.relation == b.relation
+                && a.kommun == b.kommun
+                && ((a.subject == b.subject && a.role == b.role && a.object == b.object)
+                    || a.key() == b.key())
+        });
         if facts.is_empty() {
             diagnostics.push(Diagnostic {
                 doc: doc_id.to_string(),
@@ -243,14 +255,18 @@ fn sentence_context(
 impl Doc<'_> {
     fn run(&mut self) {
         let text = self.text;
+        let rules = self.rules;
+        self.scanned = Vec::with_capacity(text.sentences.len());
         for (i, s) in text.sentences.iter().enumerate() {
             if s.kind == SentenceKind::Meta {
+                self.scanned.push(None);
                 continue;
             }
             let st = text.sentence_text(s);
             self.current = st;
             let names_someone = self.scan_persons(st, i);
-            let may = self.rules.candidates(&crate::text::lowercase(st));
+            let lower = crate::text::lowercase(st);
+            let may = rules.candidates(&lower);
             for (k, rule) in self.rules.patterns.iter().enumerate() {
                 if !may.pattern(k)
                     || (rule.relation == "membership" && !may.role_word())
@@ -287,6 +303,7 @@ impl Doc<'_> {
             if s.kind != SentenceKind::Caption {
                 self.problems(i, s, &may);
             }
+            self.scanned.push(Some((lower, may)));
         }
     }
 
@@ -920,8 +937,6 @@ impl Doc<'_> {
     fn addresses_from_later_mentions(&mut self) {
         let mut seen: HashSet<(String, usize)> = HashSet::new();
         let mut more = Vec::new();
-        // Each sentence lowercased once, when first asked for.
-        let mut lowered: Vec<Option<String>> = vec![None; self.text.sentences.len()];
         for f in self
             .facts
             .iter()
@@ -955,16 +970,16 @@ impl Doc<'_> {
                 if later.section != section {
                     break;
                 }
-                if later.kind == SentenceKind::Meta {
+                // Meta lines are not scanned.
+                let Some((lower, may)) = self.scanned.get(j).and_then(Option::as_ref) else {
                     continue;
-                }
-                let text = self.text.sentence_text(later);
-                let lower = lowered[j].get_or_insert_with(|| crate::text::lowercase(text));
+                };
                 if !lower.contains(&name) {
                     continue;
                 }
-                for (ci, re, _) in &self.rules.cue_regexes {
-                    if re.is_match(text) {
+                let text = self.text.sentence_text(later);
+                for (k, (ci, re, _)) in self.rules.cue_regexes.iter().enumerate() {
+                    if may.cue(k) && re.is_match(text) {
                         more.push((f.subject.clone(), *ci, j));
                     }
                 }
