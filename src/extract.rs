@@ -295,7 +295,7 @@ impl Doc<'_> {
                             .next_back()
                             .is_some_and(|ch| ch.is_alphanumeric() || ch == '-');
                     if !inside_word {
-                        self.apply(rule, &c, i, s);
+                        self.apply(rule, &c, i, s, &may);
                     }
                     at = m.start() + st[m.start()..].chars().next().map_or(1, char::len_utf8);
                 }
@@ -453,11 +453,20 @@ impl Doc<'_> {
         self.near_context.get(i).cloned().flatten()
     }
 
-    fn apply(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+    /// Applies a rule's match; `may` is what the prefilter found in the
+    /// sentence.
+    fn apply(
+        &mut self,
+        rule: &PatternRule,
+        c: &Captures,
+        i: usize,
+        s: &Sentence,
+        may: &SentenceCandidates,
+    ) {
         match rule.relation.as_str() {
             "membership" => self.membership(rule, c, i, s),
             "attended" => self.attended(rule, c, i, s),
-            "initiative" => self.initiative(rule, c, i, s),
+            "initiative" => self.initiative(rule, c, i, s, may),
             _ => {}
         }
     }
@@ -829,7 +838,15 @@ impl Doc<'_> {
         }
     }
 
-    fn initiative(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+    /// `may` is what the prefilter found in sentence `s`.
+    fn initiative(
+        &mut self,
+        rule: &PatternRule,
+        c: &Captures,
+        i: usize,
+        s: &Sentence,
+        may: &SentenceCandidates,
+    ) {
         let Some(m) = c.name("initiative") else {
             return;
         };
@@ -907,12 +924,16 @@ impl Doc<'_> {
                 texts.push(nt);
             }
         }
-        let concepts: Vec<usize> = self
-            .rules
-            .cue_regexes
-            .iter()
-            .filter(|(_, re, _)| texts.iter().any(|t| re.is_match(t)))
-            .map(|(ci, _, _)| *ci)
+        // The first text is (part of) sentence `s`: a cue the prefilter
+        // rules out there cannot match it.
+        let concepts: Vec<usize> = (self.rules.cue_regexes.iter().enumerate())
+            .filter(|(k, (_, re, _))| {
+                texts
+                    .iter()
+                    .enumerate()
+                    .any(|(t, text)| (t > 0 || may.cue(*k)) && re.is_match(text))
+            })
+            .map(|(_, (ci, _, _))| *ci)
             .collect();
         for ci in concepts {
             let concept = self.rules.concepts[ci].id.clone();

@@ -4,7 +4,7 @@
 //! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
 //! organisation's IRI is minted from, so that name variants meet.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::extract::compile;
@@ -28,8 +28,11 @@ impl NameFinder {
             .map(|n| n.as_ref().to_string())
             .filter(|n| !n.is_empty())
             .collect();
+        // A full DFA: it runs over every sentence, twice (municipalities
+        // and known organisations), and stays a few megabytes.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .or_else(|_| AhoCorasick::new(Vec::<String>::new()));
         NameFinder {
