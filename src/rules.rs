@@ -954,11 +954,14 @@ impl Rules {
             .collect();
         near.sort_unstable();
         near.dedup();
-        let mut found = near.into_iter().map(|i| &self.municipalities[i]).filter(|m| {
-            [m.name.to_lowercase(), m.genitive().to_lowercase()]
-                .iter()
-                .any(|n| one_edit_apart(&word, &n.chars().collect::<Vec<_>>()))
-        });
+        let mut found = near
+            .into_iter()
+            .filter_map(|i| self.municipalities.get(i))
+            .filter(|m| {
+                [m.name.to_lowercase(), m.genitive().to_lowercase()]
+                    .iter()
+                    .any(|n| one_edit_apart(&word, &n.chars().collect::<Vec<_>>()))
+            });
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
