@@ -1046,33 +1046,43 @@ impl Doc<'_> {
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        // Asked only when a cue without a strong hit needs it.
+        let cues = &self.rules.cue_regexes;
+        if !(0..cues.len()).any(|k| may.cue(k)) {
+            return;
+        }
+        // Without an organisation no hit gives a fact: the cheap questions
+        // first, the cue regexes only when a hit can count.
+        let Some(org) = self.sentence_org(i, s) else {
+            return;
+        };
+        // A heading needs a problem word: a strong cue alone in a title
+        // is usually an advertisement or a table of contents.
+        let strong_may_hit = s.kind != SentenceKind::Heading
+            && (cues.iter().enumerate())
+                .any(|(k, (_, _, strong))| strong.is_some() && may.cue(k) && may.strong(k));
+        let context = || {
+            (may.problem_words() && self.rules.problem_words.is_match(st))
+                || self.answers_a_question_on_problems(s)
+        };
+        // Asked only when a cue without a strong hit needs it, or first when
+        // no cue can have one: then nothing counts without it.
         let mut problem_context = None;
+        if !strong_may_hit && !*problem_context.get_or_insert_with(context) {
+            return;
+        }
         let mut hits = Vec::new();
-        for (k, (ci, re, strong)) in self.rules.cue_regexes.iter().enumerate() {
+        for (k, (ci, re, strong)) in cues.iter().enumerate() {
             if !may.cue(k) || !re.is_match(st) {
                 continue;
             }
-            // A heading needs a problem word: a strong cue alone in a title
-            // is usually an advertisement or a table of contents.
             let strong_hit = s.kind != SentenceKind::Heading
                 && strong
                     .as_ref()
                     .is_some_and(|r| may.strong(k) && r.is_match(st));
-            if strong_hit
-                || *problem_context.get_or_insert_with(|| {
-                    (may.problem_words() && self.rules.problem_words.is_match(st))
-                        || self.answers_a_question_on_problems(s)
-                })
-            {
+            if strong_hit || *problem_context.get_or_insert_with(context) {
                 hits.push(*ci);
             }
         }
-        if hits.is_empty() {
-            return;
-        }
-        let org = self.sentence_org(i, s);
-        let Some(org) = org else { return };
         for ci in hits {
             let concept = self.rules.concepts[ci].id.clone();
             let f = self.fact(
