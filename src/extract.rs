@@ -62,6 +62,10 @@ struct Doc<'a> {
     guessed_org: Vec<usize>,
     /// The sentence being matched.
     current: &'a str,
+    /// Per sentence (`None` for meta lines, which are not matched): its
+    /// lowercased text and what the literal prefilter found in it, kept
+    /// from [`Doc::run`] for the passes after it.
+    scanned: Vec<Option<(String, SentenceCandidates<'a>)>>,
 }
 
 /// Rules with their resolver compiled once, ready to run on documents.
@@ -132,6 +136,7 @@ impl<'a> Extractor<'a> {
             facts: Vec::new(),
             guessed_org: Vec::new(),
             current: "",
+            scanned: Vec::new(),
         };
         doc.run();
         doc.addresses_from_later_mentions();
@@ -148,7 +153,14 @@ impl<'a> Extractor<'a> {
                 ))
         });
         // The cheap comparison first: keys normalise text.
-        facts.dedup_by(|a, b| a.start == b.start && a.key() == b.key());
+        // Equal text needs no normalising to compare equal.
+        facts.dedup_by(|a, b| {
+            a.start == b.start
+                && a.relation == b.relation
+                && a.kommun == b.kommun
+                && ((a.subject == b.subject && a.role == b.role && a.object == b.object)
+                    || a.key() == b.key())
+        });
         if facts.is_empty() {
             diagnostics.push(Diagnostic {
                 doc: doc_id.to_string(),
@@ -243,14 +255,18 @@ fn sentence_context(
 impl Doc<'_> {
     fn run(&mut self) {
         let text = self.text;
+        let rules = self.rules;
+        self.scanned = Vec::with_capacity(text.sentences.len());
         for (i, s) in text.sentences.iter().enumerate() {
             if s.kind == SentenceKind::Meta {
+                self.scanned.push(None);
                 continue;
             }
             let st = text.sentence_text(s);
             self.current = st;
             let names_someone = self.scan_persons(st, i);
-            let may = self.rules.candidates(&crate::text::lowercase(st));
+            let lower = crate::text::lowercase(st);
+            let may = rules.candidates(&lower);
             for (k, rule) in self.rules.patterns.iter().enumerate() {
                 if !may.pattern(k)
                     || (rule.relation == "membership" && !may.role_word())
@@ -279,7 +295,7 @@ impl Doc<'_> {
                             .next_back()
                             .is_some_and(|ch| ch.is_alphanumeric() || ch == '-');
                     if !inside_word {
-                        self.apply(rule, &c, i, s);
+                        self.apply(rule, &c, i, s, &may);
                     }
                     at = m.start() + st[m.start()..].chars().next().map_or(1, char::len_utf8);
                 }
@@ -287,6 +303,7 @@ impl Doc<'_> {
             if s.kind != SentenceKind::Caption {
                 self.problems(i, s, &may);
             }
+            self.scanned.push(Some((lower, may)));
         }
     }
 
@@ -436,11 +453,20 @@ impl Doc<'_> {
         self.near_context.get(i).cloned().flatten()
     }
 
-    fn apply(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+    /// Applies a rule's match; `may` is what the prefilter found in the
+    /// sentence.
+    fn apply(
+        &mut self,
+        rule: &PatternRule,
+        c: &Captures,
+        i: usize,
+        s: &Sentence,
+        may: &SentenceCandidates,
+    ) {
         match rule.relation.as_str() {
             "membership" => self.membership(rule, c, i, s),
             "attended" => self.attended(rule, c, i, s),
-            "initiative" => self.initiative(rule, c, i, s),
+            "initiative" => self.initiative(rule, c, i, s, may),
             _ => {}
         }
     }
@@ -812,7 +838,15 @@ impl Doc<'_> {
         }
     }
 
-    fn initiative(&mut self, rule: &PatternRule, c: &Captures, i: usize, s: &Sentence) {
+    /// `may` is what the prefilter found in sentence `s`.
+    fn initiative(
+        &mut self,
+        rule: &PatternRule,
+        c: &Captures,
+        i: usize,
+        s: &Sentence,
+        may: &SentenceCandidates,
+    ) {
         let Some(m) = c.name("initiative") else {
             return;
         };
@@ -890,12 +924,16 @@ impl Doc<'_> {
                 texts.push(nt);
             }
         }
-        let concepts: Vec<usize> = self
-            .rules
-            .cue_regexes
-            .iter()
-            .filter(|(_, re, _)| texts.iter().any(|t| re.is_match(t)))
-            .map(|(ci, _, _)| *ci)
+        // The first text is (part of) sentence `s`: a cue the prefilter
+        // rules out there cannot match it.
+        let concepts: Vec<usize> = (self.rules.cue_regexes.iter().enumerate())
+            .filter(|(k, (_, re, _))| {
+                texts
+                    .iter()
+                    .enumerate()
+                    .any(|(t, text)| (t > 0 || may.cue(*k)) && re.is_match(text))
+            })
+            .map(|(_, (ci, _, _))| *ci)
             .collect();
         for ci in concepts {
             let concept = self.rules.concepts[ci].id.clone();
@@ -920,8 +958,6 @@ impl Doc<'_> {
     fn addresses_from_later_mentions(&mut self) {
         let mut seen: HashSet<(String, usize)> = HashSet::new();
         let mut more = Vec::new();
-        // Each sentence lowercased once, when first asked for.
-        let mut lowered: Vec<Option<String>> = vec![None; self.text.sentences.len()];
         for f in self
             .facts
             .iter()
@@ -955,16 +991,16 @@ impl Doc<'_> {
                 if later.section != section {
                     break;
                 }
-                if later.kind == SentenceKind::Meta {
+                // Meta lines are not scanned.
+                let Some((lower, may)) = self.scanned.get(j).and_then(Option::as_ref) else {
                     continue;
-                }
-                let text = self.text.sentence_text(later);
-                let lower = lowered[j].get_or_insert_with(|| crate::text::lowercase(text));
+                };
                 if !lower.contains(&name) {
                     continue;
                 }
-                for (ci, re, _) in &self.rules.cue_regexes {
-                    if re.is_match(text) {
+                let text = self.text.sentence_text(later);
+                for (k, (ci, re, _)) in self.rules.cue_regexes.iter().enumerate() {
+                    if may.cue(k) && re.is_match(text) {
                         more.push((f.subject.clone(), *ci, j));
                     }
                 }
@@ -1010,33 +1046,43 @@ impl Doc<'_> {
         if st.starts_with(|c: char| c.is_ascii_digit()) {
             return;
         }
-        // Asked only when a cue without a strong hit needs it.
+        let cues = &self.rules.cue_regexes;
+        if !(0..cues.len()).any(|k| may.cue(k)) {
+            return;
+        }
+        // Without an organisation no hit gives a fact: the cheap questions
+        // first, the cue regexes only when a hit can count.
+        let Some(org) = self.sentence_org(i, s) else {
+            return;
+        };
+        // A heading needs a problem word: a strong cue alone in a title
+        // is usually an advertisement or a table of contents.
+        let strong_may_hit = s.kind != SentenceKind::Heading
+            && (cues.iter().enumerate())
+                .any(|(k, (_, _, strong))| strong.is_some() && may.cue(k) && may.strong(k));
+        let context = || {
+            (may.problem_words() && self.rules.problem_words.is_match(st))
+                || self.answers_a_question_on_problems(s)
+        };
+        // Asked only when a cue without a strong hit needs it, or first when
+        // no cue can have one: then nothing counts without it.
         let mut problem_context = None;
+        if !strong_may_hit && !*problem_context.get_or_insert_with(context) {
+            return;
+        }
         let mut hits = Vec::new();
-        for (k, (ci, re, strong)) in self.rules.cue_regexes.iter().enumerate() {
+        for (k, (ci, re, strong)) in cues.iter().enumerate() {
             if !may.cue(k) || !re.is_match(st) {
                 continue;
             }
-            // A heading needs a problem word: a strong cue alone in a title
-            // is usually an advertisement or a table of contents.
             let strong_hit = s.kind != SentenceKind::Heading
                 && strong
                     .as_ref()
                     .is_some_and(|r| may.strong(k) && r.is_match(st));
-            if strong_hit
-                || *problem_context.get_or_insert_with(|| {
-                    (may.problem_words() && self.rules.problem_words.is_match(st))
-                        || self.answers_a_question_on_problems(s)
-                })
-            {
+            if strong_hit || *problem_context.get_or_insert_with(context) {
                 hits.push(*ci);
             }
         }
-        if hits.is_empty() {
-            return;
-        }
-        let org = self.sentence_org(i, s);
-        let Some(org) = org else { return };
         for ci in hits {
             let concept = self.rules.concepts[ci].id.clone();
             let f = self.fact(

@@ -4,7 +4,7 @@
 //! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
 //! organisation's IRI is minted from, so that name variants meet.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::extract::compile;
@@ -28,8 +28,11 @@ impl NameFinder {
             .map(|n| n.as_ref().to_string())
             .filter(|n| !n.is_empty())
             .collect();
+        // A full DFA: it runs over every sentence, twice (municipalities
+        // and known organisations), and stays a few megabytes.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .or_else(|_| AhoCorasick::new(Vec::<String>::new()));
         NameFinder {
@@ -89,6 +92,9 @@ pub struct Resolver<'a> {
     boundary: Regex,
     role_start: Regex,
     person: Regex,
+    /// ` kommun`, ` stad`, ` Kommun`, ` Stad`, in the order
+    /// [`Self::misspelt_municipalities`] reports what precedes them.
+    municipality_suffixes: AhoCorasick,
     /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
     head_forms: Vec<Vec<String>>,
 }
@@ -144,6 +150,8 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
+            municipality_suffixes: AhoCorasick::new([" kommun", " stad", " Kommun", " Stad"])
+                .unwrap_or_else(|_| unreachable!("four short literals always build")),
             head_forms: rules
                 .org_heads
                 .iter()
@@ -256,12 +264,16 @@ impl<'a> Resolver<'a> {
     /// municipality's name, right before `kommun` or `stad`.
     fn misspelt_municipalities(&self, text: &str) -> Vec<OrgRef> {
         let mut out = Vec::new();
-        for (at, _) in text
-            .match_indices(" kommun")
-            .chain(text.match_indices(" stad"))
-            .chain(text.match_indices(" Kommun"))
-            .chain(text.match_indices(" Stad"))
-        {
+        // Every `kommun`, then every `stad`, `Kommun`, `Stad`: one scan finds
+        // them all (none can overlap another: each begins with the only
+        // space in it), sorted into that order.
+        let mut suffixes: Vec<(usize, usize)> = self
+            .municipality_suffixes
+            .find_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+        suffixes.sort_unstable();
+        for (_, at) in suffixes {
             let word = text[..at]
                 .rsplit(|c: char| !c.is_alphabetic())
                 .next()

@@ -242,6 +242,17 @@ pub struct Rules {
     /// has it.
     known_org_at: HashMap<String, usize>,
     pub org_heads: Vec<OrgHead>,
+    /// Each head and form of `org_heads` → the kind of the first head that
+    /// has it (see [`Rules::bare_org_head`]).
+    org_head_kind: HashMap<String, String>,
+    /// The kinds of `org_heads` at level `unit`, and at level `top`.
+    unit_kinds: HashSet<String>,
+    top_kinds: HashSet<String>,
+    /// Each municipality name and genitive, lowercased, and every string
+    /// one letter shorter → the municipalities that have it: a word one
+    /// edit off a name shares one of these strings with it, so only those
+    /// municipalities are compared (see [`Rules::municipality_one_letter_off`]).
+    one_letter_off: HashMap<String, Vec<usize>>,
     pub concepts: Vec<Concept>,
     pub problem_words: Regex,
     /// One regex per concept over its cues, and one over its strong cues.
@@ -547,6 +558,7 @@ impl Rules {
             cue_regexes.push((i, re, strong));
         }
 
+        let one_letter_off = one_letter_off_index(&municipalities);
         let mut rules = Rules {
             dir: dir.to_path_buf(),
             given_names,
@@ -577,6 +589,26 @@ impl Rules {
                 })
                 .collect(),
             known_orgs,
+            org_head_kind: org_heads
+                .iter()
+                .rev()
+                .flat_map(|h| {
+                    std::iter::once(&h.head)
+                        .chain(&h.forms)
+                        .map(|f| (f.clone(), h.kind.clone()))
+                })
+                .collect(),
+            unit_kinds: org_heads
+                .iter()
+                .filter(|h| h.level == "unit")
+                .map(|h| h.kind.clone())
+                .collect(),
+            top_kinds: org_heads
+                .iter()
+                .filter(|h| h.level == "top")
+                .map(|h| h.kind.clone())
+                .collect(),
+            one_letter_off,
             org_heads,
             concepts: pf.concept,
             problem_words,
@@ -909,15 +941,27 @@ impl Rules {
     /// word is long enough (7 letters) for a typo to be told from another
     /// name.
     pub fn municipality_one_letter_off(&self, word: &str) -> Option<&Municipality> {
-        let word: Vec<char> = word.to_lowercase().chars().collect();
+        let lower = word.to_lowercase();
+        let word: Vec<char> = lower.chars().collect();
         if word.len() < 7 {
             return None;
         }
-        let mut found = self.municipalities.iter().filter(|m| {
-            [m.name.to_lowercase(), m.genitive().to_lowercase()]
-                .iter()
-                .any(|n| one_edit_apart(&word, &n.chars().collect::<Vec<_>>()))
-        });
+        let mut near: Vec<usize> = std::iter::once(lower)
+            .chain(one_letter_shorter(&word))
+            .filter_map(|k| self.one_letter_off.get(&k))
+            .flatten()
+            .copied()
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        let mut found = near
+            .into_iter()
+            .filter_map(|i| self.municipalities.get(i))
+            .filter(|m| {
+                [m.name.to_lowercase(), m.genitive().to_lowercase()]
+                    .iter()
+                    .any(|n| one_edit_apart(&word, &n.chars().collect::<Vec<_>>()))
+            });
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
@@ -936,30 +980,22 @@ impl Rules {
     /// Whether organisations of this kind (`enhet`, `förvaltning`...) are
     /// parts of a body rather than bodies in their own right.
     pub fn is_unit_kind(&self, kind: &str) -> bool {
-        self.org_heads
-            .iter()
-            .any(|h| h.kind == kind && h.level == "unit")
+        self.unit_kinds.contains(kind)
     }
 
     /// Whether organisations of this type (orgtyper.tsv) are bodies in their
     /// own right other than a municipality: a company, foundation,
     /// university, agency, association.
     pub fn is_other_body_kind(&self, kind: &str) -> bool {
-        !matches!(kind, "kommun" | "stad" | "region")
-            && self
-                .org_heads
-                .iter()
-                .any(|h| h.kind == kind && h.level == "top")
+        !matches!(kind, "kommun" | "stad" | "region") && self.top_kinds.contains(kind)
     }
 
     /// The type of body a bare organisation noun names ("högskolan",
     /// "företagets", "kommunen": a head form with nothing before it).
     pub fn bare_org_head(&self, name: &str) -> Option<&str> {
-        let lower = name.trim().to_lowercase();
-        self.org_heads
-            .iter()
-            .find(|h| h.head == lower || h.forms.contains(&lower))
-            .map(|h| h.kind.as_str())
+        self.org_head_kind
+            .get(&crate::text::lowercase(name.trim()))
+            .map(String::as_str)
     }
 
     /// The known organisation a name or alias refers to.
@@ -978,6 +1014,33 @@ impl Rules {
         self.is_given_name(w)
             || (self.ambiguous_given_names.contains(w) && self.surnames.contains(next))
     }
+}
+
+/// The index behind [`Rules::municipality_one_letter_off`]: each
+/// municipality's lowercased name and genitive, and each of them with one
+/// letter dropped.
+fn one_letter_off_index(municipalities: &[Municipality]) -> HashMap<String, Vec<usize>> {
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, m) in municipalities.iter().enumerate() {
+        for name in [m.name.to_lowercase(), m.genitive().to_lowercase()] {
+            let chars: Vec<char> = name.chars().collect();
+            for key in std::iter::once(name).chain(one_letter_shorter(&chars)) {
+                let at = index.entry(key).or_default();
+                if !at.contains(&i) {
+                    at.push(i);
+                }
+            }
+        }
+    }
+    index
+}
+
+/// A word with each of its letters dropped in turn. Two words one edit
+/// apart share a string among themselves and these: a word with a letter
+/// added or dropped is the other with one dropped, and with a letter
+/// changed the two are the same with that letter dropped.
+fn one_letter_shorter(word: &[char]) -> impl Iterator<Item = String> + '_ {
+    (0..word.len()).map(|i| word[..i].iter().chain(&word[i + 1..]).collect())
 }
 
 /// Whether two words differ by exactly one inserted, deleted or replaced
