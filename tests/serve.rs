@@ -402,3 +402,73 @@ fn health_cors_graph_store_service_description_and_page() {
         "self-contained"
     );
 }
+
+/// The Python with SPARQLWrapper: `$SOCIALGRAF_PYTHON`, else the virtual
+/// environment `.ci/setup` makes.
+fn client_python() -> Option<PathBuf> {
+    let python = std::env::var_os("SOCIALGRAF_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".cache/socialgraf-venv/bin/python"))
+        })?;
+    let ok = Command::new(&python)
+        .args(["-c", "import SPARQLWrapper"])
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some(python)
+}
+
+#[test]
+fn a_third_party_client_gets_the_same_answers() {
+    let Some(python) = client_python() else {
+        // CI always has it (.ci/setup installs it); elsewhere say how.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "SPARQLWrapper is missing: run bash .ci/setup"
+        );
+        eprintln!("skipped: no SPARQLWrapper (bash .ci/setup installs it)");
+        return;
+    };
+    let s = start(&[], &[]);
+    let out = Command::new(python)
+        .arg(root().join("tests/clients/sparqlwrapper_check.py"))
+        .arg(format!("{}/query", s.base))
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let value = |name: &str| -> String {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}\t")))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_string()
+    };
+    let store = s._tmp.path().join("store");
+    let st = store.to_str().expect("utf-8");
+    let cli = |q: &str| {
+        stdout(&run(
+            &root(),
+            &["sparql", q, "--store", st, "--format", "csv"],
+        ))
+    };
+    let persons = cli(PERSONS);
+    assert_eq!(persons.lines().nth(1), Some(value("persons").as_str()));
+    assert_eq!(value("ask"), "true");
+    let names = cli(
+        "SELECT ?name WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?name } ORDER BY ?name LIMIT 3",
+    );
+    let names: Vec<&str> = names.lines().skip(1).collect();
+    assert_eq!(value("names"), names.join("|"));
+    let initiatives = cli(
+        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a <https://w3id.org/socialgraf/ns#Initiative> }",
+    );
+    assert_eq!(
+        initiatives.lines().nth(1),
+        Some(value("initiatives").as_str())
+    );
+}
