@@ -92,6 +92,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/queries", get(canned_list))
         .route("/queries/{name}", get(canned_run))
         .route("/health", get(|| async { "ok\n" }))
+        .route("/vendor/yasgui.min.js", get(yasgui_js))
+        .route("/vendor/yasgui.min.css", get(yasgui_css))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such path") })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
@@ -724,6 +726,33 @@ async fn canned_run(
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("{e:#}")),
     };
     run_query(state, q.text.clone(), params, headers, bindings).await
+}
+
+/// YASGUI (Yasqe editor + Yasr results, MIT), vendored by
+/// `vendor/yasgui/fetch.sh` at a pinned version and compiled in.
+async fn yasgui_js() -> Response {
+    vendored(
+        "application/javascript",
+        include_bytes!("../vendor/yasgui/yasgui.min.js"),
+    )
+}
+
+async fn yasgui_css() -> Response {
+    vendored(
+        "text/css",
+        include_bytes!("../vendor/yasgui/yasgui.min.css"),
+    )
+}
+
+fn vendored(media: &'static str, bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// The page at `/`: a query form and the canned queries (self-contained:

@@ -401,6 +401,12 @@ fn health_cors_graph_store_service_description_and_page() {
         page.contains("SPARQL") && !page.contains("://cdn"),
         "self-contained"
     );
+    assert!(page.contains("vendor/yasgui.min.js"), "the YASGUI editor");
+    let (status, ct, js) = get(&format!("{}/vendor/yasgui.min.js", s.base), "*/*");
+    assert_eq!((status, ct.as_str()), (200, "application/javascript"));
+    assert!(js.len() > 500_000 && js.contains("Yasgui"), "{}", js.len());
+    let (status, ct, _) = get(&format!("{}/vendor/yasgui.min.css", s.base), "*/*");
+    assert_eq!((status, ct.as_str()), (200, "text/css"));
 }
 
 /// The Python with SPARQLWrapper: `$SOCIALGRAF_PYTHON`, else the virtual
