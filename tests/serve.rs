@@ -478,3 +478,59 @@ fn a_third_party_client_gets_the_same_answers() {
         Some(value("initiatives").as_str())
     );
 }
+
+#[test]
+fn the_page_runs_a_canned_query_in_a_headless_browser() {
+    let Ok(chromium) = which("chromium") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing: run bash .ci/setup"
+        );
+        eprintln!("skipped: no chromium (bash .ci/setup installs it)");
+        return;
+    };
+    let s = start(&[], &[]);
+    let url = format!("{}/#canned=initiatives", s.base);
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("page.png");
+    let profile = tempfile::tempdir().expect("temp dir");
+    let browser = |extra: &str| {
+        Command::new(&chromium)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--virtual-time-budget=15000",
+                "--window-size=1400,1000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(extra)
+            .arg(&url)
+            .output()
+            .expect("chromium runs")
+    };
+    let dom = String::from_utf8_lossy(&browser("--dump-dom").stdout).into_owned();
+    assert!(
+        dom.contains("class=\"yasgui"),
+        "the YASGUI editor is on the page"
+    );
+    assert!(
+        dom.contains("id=\"count\""),
+        "the canned query ran: {}",
+        &dom[..dom.len().min(3000)]
+    );
+    assert!(dom.contains("KAL-planen"), "its rows are shown");
+    browser(&format!("--screenshot={}", shot.display()));
+    assert!(shot.is_file(), "a screenshot is kept at {}", shot.display());
+}
+
+/// The path of a program on `$PATH`.
+fn which(program: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(program))
+                .find(|p| p.is_file())
+        })
+        .ok_or(())
+}
