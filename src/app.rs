@@ -185,7 +185,7 @@ pub fn build(
     for d in run.diagnostics() {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
     }
-    let triples = crate::rdf::in_output_order(store::union_triples(&store)?);
+    let triples = store::graph(&store)?;
     if let Some(path) = turtle {
         let ttl = crate::export::turtle(&triples)?;
         crate::write_atomically(path, ttl.as_bytes())?;

@@ -7,7 +7,7 @@ use std::io::BufReader;
 
 use anyhow::Result;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, Quad, Triple};
+use oxigraph::model::Triple;
 use oxigraph::store::Store;
 use rio_api::parser::TriplesParser;
 use rio_turtle::{TurtleError, TurtleParser};
@@ -46,7 +46,7 @@ pub enum ExportFormat {
 /// Turtle of `build --turtle` (the union of all graphs); N-Triples is
 /// sorted; N-Quads and TriG keep each document's named graph.
 pub fn export(store: &Store, format: ExportFormat) -> Result<Vec<u8>> {
-    let triples = crate::rdf::in_output_order(crate::store::union_triples(store)?);
+    let triples = crate::store::graph(store)?;
     let rdf_format = match format {
         ExportFormat::Turtle => return Ok(turtle(&triples)?.into_bytes()),
         ExportFormat::NTriples => {
@@ -67,20 +67,7 @@ pub fn export(store: &Store, format: ExportFormat) -> Result<Vec<u8>> {
     }
     let mut w = ser.for_writer(Vec::new());
     if matches!(format, ExportFormat::NQuads | ExportFormat::TriG) {
-        let meta = GraphName::NamedNode(crate::rdf::graphs::meta());
-        let mut quads: Vec<Quad> = store
-            .iter()
-            .filter(|q| q.as_ref().map_or(true, |q| q.graph_name != meta))
-            .collect::<Result<_, _>>()?;
-        quads.sort_by_cached_key(|q| {
-            (
-                q.graph_name.to_string(),
-                q.subject.to_string(),
-                q.predicate.to_string(),
-                q.object.to_string(),
-            )
-        });
-        for q in &quads {
+        for q in &crate::store::exported_quads(store)? {
             w.serialize_quad(q)?;
         }
     } else {

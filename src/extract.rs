@@ -598,21 +598,11 @@ impl Doc<'_> {
         let Some(kind) = self.rules.bare_org_head(&org.name) else {
             return org;
         };
-        let i = self.text.sentences.partition_point(|x| x.start < s.start);
-        let found = (i.saturating_sub(WIDE_CONTEXT.0)..=i)
-            .rev()
-            .filter(|&j| {
-                self.text
-                    .sentences
-                    .get(j)
-                    .is_some_and(|x| x.section == s.section)
-            })
-            .flat_map(|j| self.mentions.get(j).into_iter().flatten().rev())
-            .find(|m| match &m.kind {
-                EntityKind::Municipality => matches!(kind, "kommun" | "stad"),
-                EntityKind::Organisation(k) => same_kind_of_body(kind, k),
-                _ => false,
-            });
+        let found = self.last_mentioned(s, true, |m| match &m.kind {
+            EntityKind::Municipality => matches!(kind, "kommun" | "stad"),
+            EntityKind::Organisation(k) => same_kind_of_body(kind, k),
+            _ => false,
+        });
         let Some(found) = found else { return org };
         // Written out in full where the document does so ("Ersta Sköndal
         // Bräcke högskola", not a shorter alias met last).
@@ -631,15 +621,35 @@ impl Doc<'_> {
     /// The university, university college or research centre named last
     /// before sentence `s` (within the wide context window).
     fn nearest_academic_org(&self, s: &Sentence) -> Option<OrgRef> {
+        self.last_mentioned(s, false, |m| {
+            matches!(&m.kind, EntityKind::Organisation(k)
+                if matches!(k.as_str(), "universitet" | "högskola" | "forskning"))
+        })
+        .cloned()
+    }
+
+    /// The last organisation mentioned at or before sentence `s`, within
+    /// the wide context window (and its section, if `same_section`), that
+    /// `wanted` accepts.
+    fn last_mentioned(
+        &self,
+        s: &Sentence,
+        same_section: bool,
+        wanted: impl Fn(&OrgRef) -> bool,
+    ) -> Option<&OrgRef> {
         let i = self.text.sentences.partition_point(|x| x.start < s.start);
         (i.saturating_sub(WIDE_CONTEXT.0)..=i)
             .rev()
-            .flat_map(|j| self.mentions.get(j).into_iter().flatten().rev())
-            .find(|m| {
-                matches!(&m.kind, EntityKind::Organisation(k)
-                    if matches!(k.as_str(), "universitet" | "högskola" | "forskning"))
+            .filter(|&j| {
+                !same_section
+                    || self
+                        .text
+                        .sentences
+                        .get(j)
+                        .is_some_and(|x| x.section == s.section)
             })
-            .cloned()
+            .flat_map(|j| self.mentions.get(j).into_iter().flatten().rev())
+            .find(|m| wanted(m))
     }
 
     /// The municipality named nearest to sentence `i` in its section, in

@@ -206,8 +206,7 @@ pub fn build_graph(
 ) -> Vec<oxigraph::model::Triple> {
     let mut triples = rdf::shared_triples(rules);
     for (d, e) in run.docs.iter().zip(&run.extractions) {
-        let rel = d.path.strip_prefix(corpus_dir).unwrap_or(&d.path);
-        let source = rel.to_string_lossy().replace('\\', "/");
+        let source = corpus_source(corpus_dir, d);
         triples.extend(rdf::document_triples(d, &source, &e.facts, rules));
     }
     rdf::in_output_order(triples)
@@ -246,10 +245,7 @@ pub fn sync_corpus(
         rules_changed,
         ..SyncReport::default()
     };
-    let source = |d: &Document| {
-        let rel = d.path.strip_prefix(dir).unwrap_or(&d.path);
-        rel.to_string_lossy().replace('\\', "/")
-    };
+    let source = |d: &Document| corpus_source(dir, d);
     let mut todo = Vec::new();
     for d in docs {
         match stored.get(&d.id) {
@@ -297,6 +293,34 @@ pub fn sync_corpus(
         &[rdf::rules_fingerprint_triple(rules_fingerprint)],
     )?;
     Ok((run, report))
+}
+
+/// A folder of the project's data (`extract`, `queries`) used when none is
+/// given: `$ENV_VAR`, else `./NAME` when the current folder is a socialgraf
+/// checkout, else the crate's own (found at run time under cargo, so a
+/// checkout that moved still finds its own data; the path compiled in is
+/// the last resort).
+pub fn data_dir(env_var: &str, name: &str) -> std::path::PathBuf {
+    use std::path::PathBuf;
+    if let Some(dir) = std::env::var_os(env_var) {
+        return PathBuf::from(dir);
+    }
+    let is_checkout = |root: &Path| root.join("extract/gazetteers").is_dir();
+    if is_checkout(Path::new(".")) {
+        return PathBuf::from(name);
+    }
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .filter(|d| is_checkout(d))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join(name)
+}
+
+/// A document's path relative to its corpus folder, with `/` separators
+/// (`dcterms:source`, and half of what identifies a stored document).
+fn corpus_source(dir: &Path, doc: &Document) -> String {
+    let rel = doc.path.strip_prefix(dir).unwrap_or(&doc.path);
+    rel.to_string_lossy().replace('\\', "/")
 }
 
 /// Counts of facts per relation.

@@ -124,20 +124,9 @@ impl CannedQuery {
     }
 
     /// The query folder used when none is given: `$SOCIALGRAF_QUERIES`,
-    /// else `./queries` in a checkout, else the crate's `queries/`.
+    /// else `queries/` (see [`crate::data_dir`]).
     pub fn default_dir() -> PathBuf {
-        if let Some(dir) = std::env::var_os("SOCIALGRAF_QUERIES") {
-            return PathBuf::from(dir);
-        }
-        let local = Path::new("queries");
-        if local.is_dir() && Path::new("extract").is_dir() {
-            return local.to_path_buf();
-        }
-        std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .filter(|d| d.join("queries").is_dir())
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-            .join("queries")
+        crate::data_dir("SOCIALGRAF_QUERIES", "queries")
     }
 
     /// The bindings for `given` (name → value): every declared parameter

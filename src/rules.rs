@@ -738,23 +738,9 @@ impl Rules {
     }
 
     /// The rules folder used when none is given: `$SOCIALGRAF_RULES`, else
-    /// `./extract` when the current folder is a socialgraf checkout, else the
-    /// crate's `extract/` (found at run time under cargo, so a checkout that
-    /// moved still finds its own rules; the path compiled in is the last
-    /// resort).
+    /// `extract/` (see [`crate::data_dir`]).
     pub fn default_dir() -> PathBuf {
-        if let Some(dir) = std::env::var_os("SOCIALGRAF_RULES") {
-            return PathBuf::from(dir);
-        }
-        let local = Path::new("extract");
-        if local.join("gazetteers").is_dir() {
-            return local.to_path_buf();
-        }
-        std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .filter(|d| d.join("extract/gazetteers").is_dir())
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-            .join("extract")
+        crate::data_dir("SOCIALGRAF_RULES", "extract")
     }
 
     /// The macros usable in patterns, as regex text.

@@ -24,6 +24,7 @@ use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
+use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -203,6 +204,27 @@ enum Written {
 }
 
 impl Written {
+    /// The name of the format in `format=` (`json`, `turtle`, `jsonld`...).
+    fn short_name(self) -> &'static str {
+        match self {
+            Written::Results(QueryResultsFormat::Json) => "json",
+            Written::Results(QueryResultsFormat::Xml) => "xml",
+            Written::Graph(RdfFormat::NTriples) => "ntriples",
+            Written::Graph(RdfFormat::JsonLd { .. }) => "jsonld",
+            Written::Graph(RdfFormat::RdfXml) => "rdfxml",
+            Written::Graph(RdfFormat::Turtle) => "turtle",
+            other => other.extension(),
+        }
+    }
+
+    /// The usual file extension (`csv`, `ttl`, `nt`...), also accepted.
+    fn extension(self) -> &'static str {
+        match self {
+            Written::Results(f) => f.file_extension(),
+            Written::Graph(f) => f.file_extension(),
+        }
+    }
+
     /// The media type without parameters (`text/csv`).
     fn media_type(self) -> &'static str {
         let full = match self {
@@ -237,36 +259,10 @@ fn graph_formats() -> [RdfFormat; 4] {
 fn negotiate(offered: &[Written], format: Option<&str>, headers: &HeaderMap) -> Option<Written> {
     if let Some(f) = format {
         let f = f.to_ascii_lowercase();
-        return offered.iter().copied().find(|w| {
-            let media = w.media_type();
-            let short = match w {
-                Written::Results(r) => r.file_extension(),
-                Written::Graph(g) => g.file_extension(),
-            };
-            f == media
-                || f == short
-                || matches!(
-                    (f.as_str(), w),
-                    ("json", Written::Results(QueryResultsFormat::Json))
-                )
-                || matches!(
-                    (f.as_str(), w),
-                    ("xml", Written::Results(QueryResultsFormat::Xml))
-                )
-                || matches!(
-                    (f.as_str(), w),
-                    ("turtle", Written::Graph(RdfFormat::Turtle))
-                )
-                || matches!(
-                    (f.as_str(), w),
-                    ("ntriples", Written::Graph(RdfFormat::NTriples))
-                )
-                || matches!(
-                    (f.as_str(), w),
-                    ("rdfxml", Written::Graph(RdfFormat::RdfXml))
-                )
-                || (f == "jsonld" && matches!(w, Written::Graph(RdfFormat::JsonLd { .. })))
-        });
+        return offered
+            .iter()
+            .copied()
+            .find(|w| f == w.media_type() || f == w.short_name() || f == w.extension());
     }
     let accept = headers
         .get(header::ACCEPT)
@@ -557,7 +553,9 @@ async fn update(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+    // Compared in constant time: a wrong token must not tell how many of
+    // its leading bytes were right.
+    if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -603,15 +601,6 @@ async fn update(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
             format!("the update failed: {e}"),
         ),
     }
-}
-
-/// Whether two byte strings are equal, in time that depends only on their
-/// lengths (a token check must not tell how many leading bytes matched).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Graph Store Protocol, read side: `?default` (the union of all graphs),
@@ -664,17 +653,13 @@ async fn graph_store(
                 }
             }
             (None, true) => {
-                for t in crate::rdf::in_output_order(crate::store::union_triples(&store)?) {
+                for t in crate::store::graph(&store)? {
                     w.serialize_triple(&t)?;
                 }
             }
             (None, false) => {
-                let meta = GraphName::NamedNode(crate::rdf::graphs::meta());
-                for q in store.iter() {
-                    let q = q?;
-                    if q.graph_name != meta {
-                        w.serialize_quad(&q)?;
-                    }
+                for q in crate::store::exported_quads(&store)? {
+                    w.serialize_quad(&q)?;
                 }
             }
         }

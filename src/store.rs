@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Term, Triple};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 
 use crate::rdf::graphs;
@@ -200,22 +200,38 @@ pub fn rules_fingerprint(store: &Store) -> Result<Option<String>> {
         }))
 }
 
-/// Every triple of every graph but the bookkeeping one, each once.
-pub fn union_triples(store: &Store) -> Result<Vec<Triple>> {
+/// Every quad but the bookkeeping graph's, sorted by graph, subject,
+/// predicate and object.
+pub fn exported_quads(store: &Store) -> Result<Vec<Quad>> {
     let meta = GraphName::NamedNode(graphs::meta());
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
+    let mut quads = Vec::new();
     for q in store.iter() {
         let q = q.context("reading the store")?;
-        if q.graph_name == meta {
-            continue;
-        }
-        let t = Triple::new(q.subject, q.predicate, q.object);
-        if seen.insert(t.to_string()) {
-            out.push(t);
+        if q.graph_name != meta {
+            quads.push(q);
         }
     }
-    Ok(out)
+    quads.sort_by_cached_key(|q| {
+        (
+            q.graph_name.to_string(),
+            q.subject.to_string(),
+            q.predicate.to_string(),
+            q.object.to_string(),
+        )
+    });
+    Ok(quads)
+}
+
+/// The graph the store holds: every graph but the bookkeeping one merged,
+/// each triple once, in the order of a whole-corpus build (so it exports as
+/// exactly that build's Turtle).
+pub fn graph(store: &Store) -> Result<Vec<Triple>> {
+    let mut seen = BTreeSet::new();
+    let triples = exported_quads(store)?
+        .into_iter()
+        .map(|q| Triple::new(q.subject, q.predicate, q.object))
+        .filter(|t| seen.insert(t.to_string()));
+    Ok(crate::rdf::in_output_order(triples))
 }
 
 /// An in-memory store holding `triples` in its default graph.
@@ -234,15 +250,8 @@ pub fn memory_store(triples: &[Triple]) -> Result<Store> {
 /// Runs a SELECT query and returns its rows, each with the values of
 /// `vars` in order (`None` where unbound).
 pub fn select(store: &Store, query: &str, vars: &[&str]) -> Result<Vec<Vec<Option<Term>>>> {
-    let mut prepared = SparqlEvaluator::new()
-        .parse_query(query)
-        .with_context(|| format!("parsing SPARQL query {query}"))?;
-    // The default graph is the union of every graph (one per document).
-    prepared.dataset_mut().set_default_graph_as_union();
-    let results = prepared
-        .on_store(store)
-        .execute()
-        .context("evaluating SPARQL query")?;
+    let results = crate::query::run(store, query, &[])
+        .with_context(|| format!("running SPARQL query {query}"))?;
     let QueryResults::Solutions(solutions) = results else {
         anyhow::bail!("not a SELECT query: {query}");
     };

@@ -5,29 +5,13 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{root, run, stderr, stdout};
+use crate::util::{ok, root, run, stderr};
 
 /// A store built from the seeds in a temp folder (kept alive by the guard).
 fn seed_store() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let store = tmp.path().join("store");
-    let o = run(
-        &root(),
-        &[
-            "build",
-            "corpus/seeds",
-            "--store",
-            store.to_str().expect("utf-8"),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let store = crate::util::seed_store(tmp.path());
     (tmp, store)
-}
-
-fn ok(cwd: &Path, args: &[&str]) -> String {
-    let o = run(cwd, args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    stdout(&o)
 }
 
 fn query(store: &Path, name: &str, params: &[&str]) -> String {

@@ -2,11 +2,11 @@
 //! loopback port, queried with a real HTTP client (ureq).
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{root, run, stderr, stdout};
+use crate::util::{root, run, seed_store, stdout};
 
 /// A running server, stopped when dropped.
 struct Server {
@@ -20,21 +20,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn seed_store(dir: &Path) -> PathBuf {
-    let store = dir.join("store");
-    let o = run(
-        &root(),
-        &[
-            "build",
-            "corpus/seeds",
-            "--store",
-            store.to_str().expect("utf-8"),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    store
 }
 
 /// Starts `serve` on the seed store with `extra` options and `env`.

@@ -26,3 +26,25 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Runs the binary in `cwd`, asserts it succeeded, and returns its stdout.
+pub fn ok(cwd: &Path, args: &[&str]) -> String {
+    let o = run(cwd, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Builds the seed corpus into the store `dir/store` and returns its path.
+pub fn seed_store(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    ok(
+        &root(),
+        &[
+            "build",
+            "corpus/seeds",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    );
+    store
+}
