@@ -111,36 +111,37 @@ fn is_dash(c: char) -> bool {
 /// Applies the character-level normalisations and joins line-break
 /// hyphenation. Returns the normalised text and the byte → code point map.
 fn normalise(original: &str) -> (String, Vec<u32>) {
-    let chars: Vec<char> = original.chars().collect();
     // Words written with a hyphen inside a line anywhere in the document
     // ("Anna-Lena", "LSS-handläggare"): a line-break hyphen between the same
     // halves is kept rather than joined.
     let hyphenated = hyphenated_words(original);
+    let bytes = original.as_bytes();
     let mut out = String::with_capacity(original.len());
     let mut map: Vec<u32> = Vec::with_capacity(original.len() + 1);
-    let push = |out: &mut String, map: &mut Vec<u32>, c: char, at: usize| {
+    let push = |out: &mut String, map: &mut Vec<u32>, c: char, at: u32| {
         let before = out.len();
         out.push(c);
         for _ in before..out.len() {
-            map.push(at as u32);
+            map.push(at);
         }
     };
     // ASCII other than these is copied as it is, one byte per character.
-    let plain = |c: char| c.is_ascii() && !matches!(c, '\r' | '\t' | '-');
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if plain(c) {
-            let run = chars[i..].iter().take_while(|&&c| plain(c)).count();
-            out.extend(&chars[i..i + run]);
-            map.extend(i as u32..(i + run) as u32);
-            i += run;
+    let plain = |b: u8| b.is_ascii() && !matches!(b, b'\r' | b'\t' | b'-');
+    // `at` is a byte offset into `original`, `i` the code point it starts.
+    let (mut at, mut i) = (0usize, 0u32);
+    while let Some(c) = original[at..].chars().next() {
+        if plain(bytes[at]) {
+            let run = bytes[at..].iter().take_while(|&&b| plain(b)).count();
+            out.push_str(&original[at..at + run]);
+            map.extend(i..i + run as u32);
+            at += run;
+            i += run as u32;
             continue;
         }
         match c {
             '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
             '\r' => {
-                if chars.get(i + 1) != Some(&'\n') {
+                if bytes.get(at + 1) != Some(&b'\n') {
                     push(&mut out, &mut map, '\n', i);
                 }
             }
@@ -154,11 +155,13 @@ fn normalise(original: &str) -> (String, Vec<u32>) {
             '\u{2010}' | '\u{2011}' => push(&mut out, &mut map, '-', i),
             c if is_dash(c) => push(&mut out, &mut map, '\u{2013}', i),
             '-' => {
-                if let Some((skip, keep)) = line_break_hyphen(&chars, i, &hyphenated) {
+                if let Some((skip, keep)) = line_break_hyphen(original, at, &hyphenated) {
                     if keep {
                         push(&mut out, &mut map, '-', i);
                     }
-                    i += skip;
+                    // The hyphen and the break are ASCII: bytes are chars.
+                    at += skip;
+                    i += skip as u32;
                     continue;
                 }
                 push(&mut out, &mut map, '-', i);
@@ -173,21 +176,22 @@ fn normalise(original: &str) -> (String, Vec<u32>) {
                     .and_then(|prev| compose(prev, c).map(|k| (prev, k)));
                 match composed {
                     Some((prev, k)) => {
-                        let at = map[out.len() - prev.len_utf8()];
+                        let from = map[out.len() - prev.len_utf8()];
                         for _ in 0..prev.len_utf8() {
                             map.pop();
                         }
                         out.pop();
-                        push(&mut out, &mut map, k, at as usize);
+                        push(&mut out, &mut map, k, from);
                     }
                     None => push(&mut out, &mut map, c, i),
                 }
             }
             c => push(&mut out, &mut map, c, i),
         }
+        at += c.len_utf8();
         i += 1;
     }
-    map.push(chars.len() as u32);
+    map.push(i);
     (out, map)
 }
 
@@ -219,52 +223,46 @@ fn hyphenated_words(text: &str) -> HashSet<String> {
     set
 }
 
-/// At a `-` at `i`: if it ends a line and the word continues on the next
-/// line (possibly after a blank line and leading spaces, as PDF columns
-/// leave it), returns how many chars to skip (the hyphen and the break) and
-/// whether to keep the hyphen.
-fn line_break_hyphen(
-    chars: &[char],
-    i: usize,
-    hyphenated: &HashSet<String>,
-) -> Option<(usize, bool)> {
+/// At the `-` at byte `at`: if it ends a line and the word continues on the
+/// next line (possibly after a blank line and leading spaces, as PDF columns
+/// leave it), returns how many bytes to skip (the hyphen and the break, all
+/// ASCII) and whether to keep the hyphen.
+fn line_break_hyphen(text: &str, at: usize, hyphenated: &HashSet<String>) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
     // The hyphen must follow a letter ("barn- och" has a space after it).
-    let prev = *chars.get(i.checked_sub(1)?)?;
-    if !prev.is_alphabetic() {
+    if !text[..at].chars().next_back()?.is_alphabetic() {
         return None;
     }
-    let mut j = i + 1;
-    while j < chars.len() && chars[j] == ' ' {
+    let mut j = at + 1;
+    while bytes.get(j) == Some(&b' ') {
         j += 1;
     }
-    if chars.get(j) != Some(&'\n') {
+    if bytes.get(j) != Some(&b'\n') {
         return None;
     }
     let mut newlines = 0;
-    while j < chars.len() && (chars[j] == '\n' || chars[j] == ' ' || chars[j] == '\r') {
-        if chars[j] == '\n' {
-            newlines += 1;
-        }
+    while let Some(&b) = bytes.get(j).filter(|&&b| matches!(b, b'\n' | b' ' | b'\r')) {
+        newlines += usize::from(b == b'\n');
         j += 1;
     }
     if newlines > 2 {
         return None;
     }
-    let next = *chars.get(j)?;
+    let next = text[j..].chars().next()?;
     if !next.is_alphabetic() {
         return None;
     }
     // The word before the hyphen and after the break.
-    let mut a = i;
-    while a > 0 && (chars[a - 1].is_alphanumeric() || chars[a - 1] == '-') {
-        a -= 1;
-    }
-    let mut b = j;
-    while b < chars.len() && chars[b].is_alphanumeric() {
-        b += 1;
-    }
-    let left: String = chars[a..i].iter().collect();
-    let right: String = chars[j..b].iter().collect();
+    let a = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '-'))
+        .map_or(0, |(p, c)| p + c.len_utf8());
+    let b = text[j..]
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(p, _)| j + p);
+    let (left, right) = (&text[a..at], &text[j..b]);
     let next_word = right.to_lowercase();
     // "barn-\noch ungdomsvård": a suspended compound before a conjunction.
     if matches!(
@@ -276,8 +274,8 @@ fn line_break_hyphen(
     let keep = next.is_uppercase()
         || left.chars().filter(|c| c.is_uppercase()).count() >= 2
         || left.chars().any(|c| c.is_ascii_digit())
-        || hyphenated.contains(&format!("{}-{}", left, right).to_lowercase());
-    Some((j - i, keep))
+        || hyphenated.contains(&format!("{left}-{right}").to_lowercase());
+    Some((j - at, keep))
 }
 
 /// Splits normalised text into sentences, paragraphs and sections.
