@@ -23,6 +23,7 @@ pub mod rules;
 pub mod serve;
 pub mod store;
 pub mod text;
+pub mod views;
 
 use std::collections::BTreeMap;
 use std::fs;
