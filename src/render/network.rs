@@ -10,8 +10,9 @@
 //! together, a linearly cooling temperature and a fixed number of
 //! iterations ([`ITERATIONS`]). The start positions come from a SplitMix64
 //! generator seeded with `seed`, and only `+ - * /` and `sqrt` are used, so
-//! a seed gives the same picture on every run and platform. A few thousand
-//! nodes take well under a second in a release build.
+//! a seed gives the same picture on every run and platform. Drawing 2,000
+//! nodes and 2,286 edges takes about 2 s in an unoptimised test build (the
+//! test `a_few_thousand_nodes_lay_out`).
 //!
 //! Drawing: edges are `<line class="edge">` (width by weight, in input
 //! order), nodes are `<circle class="node">` with `data-id`,
