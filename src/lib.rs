@@ -7,6 +7,7 @@
 //! (rules → facts) → [`resolve`] (names → entities) → [`rdf`] (facts →
 //! triples) → [`store`] (Oxigraph) → [`export`] (Turtle). [`eval`] scores
 //! facts against gold. The rules themselves are data, loaded by [`rules`].
+//! [`render`] draws pictures (map, heatmap, network) from plain data.
 
 pub mod app;
 pub mod corpus;
@@ -18,6 +19,7 @@ pub mod ontology;
 pub mod prefilter;
 pub mod query;
 pub mod rdf;
+pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod serve;
