@@ -8,6 +8,7 @@
 //! triples) → [`store`] (Oxigraph) → [`export`] (Turtle). [`eval`] scores
 //! facts against gold. The rules themselves are data, loaded by [`rules`].
 
+pub mod algo;
 pub mod app;
 pub mod corpus;
 pub mod eval;
