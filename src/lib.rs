@@ -9,6 +9,7 @@
 //! facts against gold. The rules themselves are data, loaded by [`rules`].
 //! [`render`] draws pictures (map, heatmap, network) from plain data.
 
+pub mod algo;
 pub mod app;
 pub mod corpus;
 pub mod eval;
