@@ -2,6 +2,7 @@
 //! real files. One test binary (see Cargo.toml `autotests = false`).
 //!
 //! Modules, one comment each:
+//! - `analyze`: the analytics tables and their results written to the graph;
 //! - `cli`: each command on temp folders, including bad input;
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
@@ -11,6 +12,7 @@
 //! - `robustness`: arbitrary bytes through the whole extraction path;
 //! - `serve`: the HTTP endpoint, a real server on a loopback port.
 
+mod analyze;
 mod cli;
 mod gold;
 mod graph;
