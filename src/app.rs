@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::analyze::{self, Settings};
 use crate::eval::Outcome;
 use crate::export::ExportFormat;
 use crate::facts::Relation;
 use crate::query::{CannedQuery, OutputFormat};
 use crate::rules::Rules;
 use crate::store::{self, Location};
+use crate::views::{self, View};
 use crate::{CorpusRun, evaluate, run_corpus};
 
 /// How a command ended.
@@ -185,7 +187,7 @@ pub fn build(
     for d in run.diagnostics() {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
     }
-    let triples = store::graph(&store)?;
+    let triples = store::corpus_graph(&store)?;
     if let Some(path) = turtle {
         let ttl = crate::export::turtle(&triples)?;
         crate::write_atomically(path, ttl.as_bytes())?;
@@ -212,6 +214,12 @@ pub fn build(
             ""
         }
     )?;
+    if report.analytics_dropped {
+        writeln!(
+            out,
+            "  analytics results removed (the graph changed): run `socialgraf analyze --write` again"
+        )?;
+    }
     writeln!(out, "  facts by relation:")?;
     for r in Relation::ALL {
         writeln!(
@@ -462,5 +470,166 @@ pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Resul
             .map_err(Into::into);
     })?;
     ready?;
+    Ok(Status::Ok)
+}
+
+/// What `socialgraf analyze` shows.
+#[derive(Debug, Clone, Copy)]
+pub enum AnalyzeTask {
+    RecurringProblems,
+    Communities(View),
+    Centrality { view: View, top: usize },
+    Edges(View),
+}
+
+/// The problem concepts' IRIs and Swedish labels (the scheme lives in the
+/// rules, not in the graph).
+fn problem_labels(rules_dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
+    let rules = match rules_dir {
+        Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display()))?,
+        None => Rules::load_default()?,
+    };
+    Ok(rules
+        .concepts
+        .iter()
+        .map(|c| {
+            let iri = crate::rdf::ids::concept(&c.id).as_str().to_string();
+            (iri, c.label_sv.clone())
+        })
+        .collect())
+}
+
+/// `socialgraf analyze`: recurring problems, communities, centrality or a
+/// view's edges as a table; with `write`, every view's results stored in
+/// the analytics graph (replacing the previous run's).
+pub fn analyze(
+    location: &Location,
+    rules_dir: Option<&Path>,
+    task: Option<AnalyzeTask>,
+    write: bool,
+    settings: &Settings,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    use crate::query::{Cell, write_rows};
+    let labels = problem_labels(rules_dir)?;
+    let store = if write {
+        store::open(location)?
+    } else {
+        store::open_existing(location)?
+    };
+    let view = |v: View| views::build(&store, v, &labels);
+    match task {
+        None => {}
+        Some(AnalyzeTask::RecurringProblems) => {
+            let links = views::ProblemLinks::read(&store, &labels)?;
+            let rows: Vec<Vec<Cell>> = links
+                .recurring()
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        Cell::Text(r.label),
+                        Cell::Int(r.municipalities.len()),
+                        Cell::Int(r.documents),
+                        Cell::Text(r.municipalities.join(", ")),
+                        Cell::Text(r.iri),
+                    ]
+                })
+                .collect();
+            let header = ["problem", "municipalities", "documents", "where", "iri"];
+            write_rows(&header, &rows, format, out)?;
+        }
+        Some(AnalyzeTask::Communities(v)) => {
+            let partition = analyze::communities(&view(v)?, settings);
+            let rows: Vec<Vec<Cell>> = (partition.communities.iter())
+                .map(|c| {
+                    let names: Vec<&str> = c.members.iter().map(|m| m.label.as_str()).collect();
+                    vec![
+                        Cell::Int(c.id),
+                        Cell::Int(c.members.len()),
+                        Cell::Num(c.contribution),
+                        Cell::Text(names.join(", ")),
+                    ]
+                })
+                .collect();
+            let header = ["community", "size", "modularity", "members"];
+            write_rows(&header, &rows, format, out)?;
+            if format == OutputFormat::Table {
+                writeln!(out, "modularity {:.6}", partition.modularity)?;
+            }
+        }
+        Some(AnalyzeTask::Centrality { view: v, top }) => {
+            let rows: Vec<Vec<Cell>> = analyze::centrality(&view(v)?, settings)
+                .into_iter()
+                .take(top)
+                .map(|c| {
+                    vec![
+                        Cell::Text(c.node.label),
+                        Cell::Text(c.node.kind.name().to_string()),
+                        Cell::Num(c.pagerank),
+                        Cell::Num(c.betweenness),
+                        Cell::Int(c.degree),
+                        Cell::Num(c.weighted_degree),
+                        Cell::Int(c.component),
+                        Cell::Text(c.node.iri),
+                    ]
+                })
+                .collect();
+            let header = [
+                "node",
+                "kind",
+                "pagerank",
+                "betweenness",
+                "degree",
+                "weighted_degree",
+                "component",
+                "iri",
+            ];
+            write_rows(&header, &rows, format, out)?;
+        }
+        Some(AnalyzeTask::Edges(v)) => {
+            let g = view(v)?;
+            let rows: Vec<Vec<Cell>> = g
+                .edge_indices()
+                .filter_map(|e| {
+                    let (a, b) = g.edge_endpoints(e)?;
+                    Some(vec![
+                        Cell::Text(g[a].iri.clone()),
+                        Cell::Text(g[b].iri.clone()),
+                        Cell::Num(g[e]),
+                        Cell::Text(g[a].label.clone()),
+                        Cell::Text(g[b].label.clone()),
+                    ])
+                })
+                .collect();
+            let header = ["source", "target", "weight", "source_label", "target_label"];
+            write_rows(&header, &rows, format, out)?;
+        }
+    }
+    if write {
+        let started = oxsdatatypes::DateTime::now().to_string();
+        let mut results = Vec::new();
+        for v in View::ALL {
+            results.push(analyze::analyse(v, &view(v)?, settings));
+        }
+        let ended = oxsdatatypes::DateTime::now().to_string();
+        let triples = analyze::analytics_triples(&results, settings, &started, &ended);
+        store::replace_graph(&store, &crate::rdf::graphs::analytics(), &triples)?;
+        for r in &results {
+            eprintln!(
+                "socialgraf: {}: {} nodes, {} edges, {} communities (modularity {:.4})",
+                r.view.name(),
+                r.nodes,
+                r.edges,
+                r.partition.communities.len(),
+                r.partition.modularity
+            );
+        }
+        eprintln!(
+            "socialgraf: wrote {} triples to graph <{}> in {location}",
+            triples.len(),
+            crate::rdf::graphs::analytics().as_str()
+        );
+    }
     Ok(Status::Ok)
 }

@@ -152,6 +152,20 @@ pub enum Command {
         #[arg(long, value_hint = clap::ValueHint::DirPath)]
         queries: Option<PathBuf>,
     },
+    /// Graph analytics on the store: recurring problems, communities,
+    /// centrality, a view's edges; --write stores every view's results in
+    /// the graph
+    Analyze {
+        #[command(subcommand)]
+        task: Option<AnalyzeCommand>,
+        /// Store every view's centrality scores and communities in the
+        /// named graph <https://w3id.org/socialgraf/graph/analytics>,
+        /// replacing the previous run's
+        #[arg(long, global = true)]
+        write: bool,
+        #[command(flatten)]
+        options: AnalyzeOptions,
+    },
     /// Write the problem concept scheme (ontology/problems.ttl) generated
     /// from the rules
     Ontology {
@@ -159,6 +173,98 @@ pub enum Command {
         #[arg(long, value_hint = clap::ValueHint::FilePath)]
         problems: PathBuf,
     },
+}
+
+/// What `analyze` shows.
+#[derive(Debug, Subcommand)]
+pub enum AnalyzeCommand {
+    /// Problems ranked by the number of municipalities that face them or
+    /// run initiatives against them, with the municipalities and the
+    /// number of supporting documents
+    RecurringProblems,
+    /// Communities (modularity maximisation) of a view, largest first
+    Communities {
+        #[arg(long, value_enum, default_value_t = ViewArg::Municipalities)]
+        view: ViewArg,
+    },
+    /// The most central nodes of a view (PageRank, betweenness, degree)
+    Centrality {
+        #[arg(long, value_enum, default_value_t = ViewArg::Actors)]
+        view: ViewArg,
+        /// How many nodes to show
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
+    /// A view's edge list (source, target, weight, with IRIs and labels)
+    Edges {
+        #[arg(long, value_enum, default_value_t = ViewArg::Municipalities)]
+        view: ViewArg,
+    },
+}
+
+/// The graphs `analyze` works on (see ARCHITECTURE.md, `views`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ViewArg {
+    /// Persons, organisations, initiatives, events
+    Actors,
+    /// Municipalities and the problems they face (bipartite)
+    MunicipalityProblem,
+    /// Municipalities linked by the problems they share
+    Municipalities,
+    /// Problems linked by the municipalities where both recur
+    Problems,
+}
+
+impl ViewArg {
+    pub fn view(self) -> socialgraf::views::View {
+        use socialgraf::views::View;
+        match self {
+            ViewArg::Actors => View::Actors,
+            ViewArg::MunicipalityProblem => View::MunicipalityProblem,
+            ViewArg::Municipalities => View::Municipalities,
+            ViewArg::Problems => View::Problems,
+        }
+    }
+}
+
+/// Options of `analyze`, accepted before or after its subcommand.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeOptions {
+    /// Store folder (default: $SOCIALGRAF_STORE, else ./socialgraf.db)
+    #[arg(long, global = true, value_hint = clap::ValueHint::DirPath)]
+    pub store: Option<PathBuf>,
+    /// Output format (default: table on a terminal, else tsv)
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<ResultsFormat>,
+    /// Modularity resolution (higher: more, smaller communities)
+    #[arg(long, global = true, default_value_t = 1.0)]
+    pub resolution: f64,
+    /// Seed of community detection and sampled betweenness
+    #[arg(long, global = true, default_value_t = 42)]
+    pub seed: u64,
+    /// PageRank damping factor
+    #[arg(long, global = true, default_value_t = 0.85)]
+    pub damping: f64,
+    /// Betweenness from this many sampled source nodes (large graphs);
+    /// exact when not given
+    #[arg(long, global = true)]
+    pub samples: Option<usize>,
+}
+
+impl AnalyzeOptions {
+    pub fn settings(&self) -> socialgraf::analyze::Settings {
+        socialgraf::analyze::Settings {
+            resolution: self.resolution,
+            seed: self.seed,
+            damping: self.damping,
+            samples: self.samples,
+            ..socialgraf::analyze::Settings::default()
+        }
+    }
+
+    pub fn location(&self) -> socialgraf::store::Location {
+        socialgraf::store::Location::resolve(self.store.as_deref(), false)
+    }
 }
 
 /// Where the store is.

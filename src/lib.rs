@@ -10,6 +10,7 @@
 //! [`render`] draws pictures (map, heatmap, network) from plain data.
 
 pub mod algo;
+pub mod analyze;
 pub mod app;
 pub mod corpus;
 pub mod eval;
@@ -227,6 +228,9 @@ pub struct SyncReport {
     pub unchanged: Vec<String>,
     /// Whether the rules changed, so that every document was extracted again.
     pub rules_changed: bool,
+    /// Whether results of `analyze --write` were dropped because the graph
+    /// they describe changed.
+    pub analytics_dropped: bool,
 }
 
 /// Brings the store in line with a corpus: each added or changed document
@@ -296,6 +300,12 @@ pub fn sync_corpus(
         &rdf::graphs::meta(),
         &[rdf::rules_fingerprint_triple(rules_fingerprint)],
     )?;
+    let changed =
+        !(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());
+    if changed && store::has_graph(store, &rdf::graphs::analytics())? {
+        store::remove_graph(store, &rdf::graphs::analytics())?;
+        report.analytics_dropped = true;
+    }
     Ok((run, report))
 }
 

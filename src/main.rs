@@ -108,6 +108,38 @@ fn main() -> ExitCode {
             },
             &mut out,
         ),
+        Command::Analyze {
+            task,
+            write,
+            options,
+        } => {
+            use crate::cli::AnalyzeCommand as A;
+            use socialgraf::app::AnalyzeTask as T;
+            let task = task.as_ref().map(|t| match t {
+                A::RecurringProblems => T::RecurringProblems,
+                A::Communities { view } => T::Communities(view.view()),
+                A::Centrality { view, top } => T::Centrality {
+                    view: view.view(),
+                    top: *top,
+                },
+                A::Edges { view } => T::Edges(view.view()),
+            });
+            if task.is_none() && !*write {
+                Err(anyhow::anyhow!(
+                    "say what to analyze (recurring-problems, communities, centrality, edges) or give --write"
+                ))
+            } else {
+                app::analyze(
+                    &options.location(),
+                    args.rules.as_deref(),
+                    task,
+                    *write,
+                    &options.settings(),
+                    ResultsFormat::or_default(options.format),
+                    &mut out,
+                )
+            }
+        }
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
     };
     match result {

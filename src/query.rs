@@ -259,6 +259,103 @@ pub fn write_results(
     Ok(())
 }
 
+/// A cell of a table written by [`write_rows`]: text or a number (numbers
+/// stay numbers in JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(usize),
+    Num(f64),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x) => format!("{x:.6}"),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Cell::Text(s) => serde_json::Value::String(s.clone()),
+            Cell::Int(n) => serde_json::Value::from(*n),
+            Cell::Num(x) => serde_json::Number::from_f64(*x)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        }
+    }
+}
+
+/// Writes a table of `rows` under `header`: aligned text, CSV (RFC 4180
+/// quoting), TSV (tabs and line breaks in cells become spaces) or JSON (an
+/// array of objects keyed by the header).
+pub fn write_rows(
+    header: &[&str],
+    rows: &[Vec<Cell>],
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        OutputFormat::Table => {
+            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(Cell::text).collect())
+                .collect();
+            write_table(&header, &cells, out)
+        }
+        OutputFormat::Csv => {
+            let quote = |s: &str| {
+                if s.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_string()
+                }
+            };
+            let line = |cells: Vec<String>| cells.iter().map(|c| quote(c)).collect::<Vec<_>>();
+            writeln!(
+                out,
+                "{}",
+                line(header.iter().map(|h| h.to_string()).collect()).join(",")
+            )?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "{}",
+                    line(r.iter().map(Cell::text).collect()).join(",")
+                )?;
+            }
+            Ok(())
+        }
+        OutputFormat::Tsv => {
+            let clean = |s: String| s.replace(['\t', '\n', '\r'], " ");
+            writeln!(out, "{}", header.join("\t"))?;
+            for r in rows {
+                let cells: Vec<String> = r.iter().map(|c| clean(c.text())).collect();
+                writeln!(out, "{}", cells.join("\t"))?;
+            }
+            Ok(())
+        }
+        OutputFormat::Json => {
+            let objects: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let map: serde_json::Map<String, serde_json::Value> = header
+                        .iter()
+                        .zip(r)
+                        .map(|(h, c)| (h.to_string(), c.json()))
+                        .collect();
+                    serde_json::Value::Object(map)
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &objects)?;
+            writeln!(out)?;
+            Ok(())
+        }
+    }
+}
+
 /// A term as a person reads it: an IRI as is, a literal's value.
 fn display_term(t: &Term) -> String {
     match t {

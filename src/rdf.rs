@@ -179,6 +179,10 @@ pub mod graphs {
     pub fn loaded(file_name: &str) -> NamedNode {
         iri(BASE, &format!("load/{}", slug(file_name)))
     }
+    /// The results of `analyze --write`, replaced as a whole on each run.
+    pub fn analytics() -> NamedNode {
+        iri(BASE, "analytics")
+    }
     /// Whether `graph` holds one document's facts.
     pub fn is_document(graph: &str) -> bool {
         graph.starts_with(&format!("{BASE}doc/"))
@@ -519,6 +523,142 @@ impl GraphBuilder {
             }
         }
         out
+    }
+}
+
+/// One node's figures in one view, as [`AnalyticsBuilder::score`] writes
+/// them.
+pub struct Scores {
+    pub degree: usize,
+    pub weighted_degree: f64,
+    pub pagerank: f64,
+    pub betweenness: f64,
+    pub component: usize,
+    pub community: Option<usize>,
+}
+
+/// An `xsd:double` literal (`INF`, `-INF` and `NaN` spelt as XSD does).
+fn double(x: f64) -> Term {
+    let text = if x.is_nan() {
+        "NaN".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { "INF" } else { "-INF" }.to_string()
+    } else {
+        format!("{x:e}")
+    };
+    typed(&text, "double")
+}
+
+fn integer(n: usize) -> Term {
+    typed(&n.to_string(), "integer")
+}
+
+/// Builds the triples of an analytics run (`analyze --write`): the run as a
+/// `prov:Activity` with its parameters and times, each view's figures,
+/// each community with its members and modularity share, and each node's
+/// scores in each view.
+pub struct AnalyticsBuilder {
+    graph: GraphBuilder,
+    run: NamedNode,
+}
+
+impl AnalyticsBuilder {
+    pub fn new(
+        settings: &crate::analyze::Settings,
+        started: &str,
+        ended: &str,
+    ) -> AnalyticsBuilder {
+        let mut graph = GraphBuilder::new();
+        let run = iri(ID, "analysis/run");
+        graph.a(&run, iri(PROV, "Activity"));
+        graph.a(&run, iri(SG, "AnalyticsRun"));
+        graph.add(&run, iri(RDFS, "label"), lit("socialgraf analyze"));
+        graph.add(&run, iri(PROV, "startedAtTime"), typed(started, "dateTime"));
+        graph.add(&run, iri(PROV, "endedAtTime"), typed(ended, "dateTime"));
+        graph.add(&run, iri(SG, "resolution"), double(settings.resolution));
+        graph.add(
+            &run,
+            iri(SG, "seed"),
+            typed(&settings.seed.to_string(), "integer"),
+        );
+        graph.add(&run, iri(SG, "damping"), double(settings.damping));
+        graph.add(&run, iri(SG, "tolerance"), double(settings.tolerance));
+        if let Some(k) = settings.samples {
+            graph.add(&run, iri(SG, "betweennessSamples"), integer(k));
+        }
+        AnalyticsBuilder { graph, run }
+    }
+
+    fn view_node(view: &str) -> NamedNode {
+        iri(ID, &format!("analysis/{view}"))
+    }
+
+    fn community_node(view: &str, id: usize) -> NamedNode {
+        iri(ID, &format!("analysis/{view}/community/{id}"))
+    }
+
+    /// A view's size and the modularity of its communities.
+    pub fn view(&mut self, view: &str, nodes: usize, edges: usize, modularity: f64) {
+        let node = Self::view_node(view);
+        let g = &mut self.graph;
+        g.a(&node, iri(SG, "AnalyticsView"));
+        g.add(&node, iri(RDFS, "label"), lit(view));
+        g.add(&node, iri(SG, "nodeCount"), integer(nodes));
+        g.add(&node, iri(SG, "edgeCount"), integer(edges));
+        g.add(&node, iri(SG, "modularity"), double(modularity));
+        g.add(&node, iri(PROV, "wasGeneratedBy"), self.run.clone());
+    }
+
+    /// A community of a view with its members.
+    pub fn community(&mut self, view: &str, id: usize, members: &[&str], contribution: f64) {
+        let node = Self::community_node(view, id);
+        let g = &mut self.graph;
+        g.a(&node, iri(SG, "Community"));
+        g.add(
+            &node,
+            iri(RDFS, "label"),
+            lit(&format!("{view} community {id}")),
+        );
+        g.add(&node, iri(SG, "view"), Self::view_node(view));
+        g.add(&node, iri(SG, "size"), integer(members.len()));
+        g.add(
+            &node,
+            iri(SG, "modularityContribution"),
+            double(contribution),
+        );
+        for m in members {
+            g.add(&node, iri(SG, "hasMember"), NamedNode::new_unchecked(*m));
+        }
+        g.add(&node, iri(PROV, "wasGeneratedBy"), self.run.clone());
+    }
+
+    /// A node's scores in a view.
+    pub fn score(&mut self, view: &str, node: &str, scores: &Scores) {
+        let score = iri(
+            ID,
+            &format!("analysis/{view}/score/{}", short_hash(&[node])),
+        );
+        let g = &mut self.graph;
+        g.a(&score, iri(SG, "CentralityScore"));
+        g.add(&score, iri(SG, "view"), Self::view_node(view));
+        g.add(&score, iri(SG, "scoreOf"), NamedNode::new_unchecked(node));
+        g.add(&score, iri(SG, "degree"), integer(scores.degree));
+        g.add(
+            &score,
+            iri(SG, "weightedDegree"),
+            double(scores.weighted_degree),
+        );
+        g.add(&score, iri(SG, "pageRank"), double(scores.pagerank));
+        g.add(&score, iri(SG, "betweenness"), double(scores.betweenness));
+        g.add(&score, iri(SG, "component"), integer(scores.component));
+        if let Some(c) = scores.community {
+            g.add(&score, iri(SG, "community"), Self::community_node(view, c));
+        }
+        g.add(&score, iri(PROV, "wasGeneratedBy"), self.run.clone());
+    }
+
+    pub fn triples(self) -> Vec<Triple> {
+        self.graph.triples()
     }
 }
 

@@ -138,6 +138,13 @@ pub fn remove_graph(store: &Store, graph: &NamedNode) -> Result<()> {
     Ok(())
 }
 
+/// Whether the store has a named graph `graph`.
+pub fn has_graph(store: &Store, graph: &NamedNode) -> Result<bool> {
+    store
+        .contains_named_graph(graph)
+        .with_context(|| format!("looking for graph {graph}"))
+}
+
 /// A document as the store holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDocument {
@@ -226,12 +233,25 @@ pub fn exported_quads(store: &Store) -> Result<Vec<Quad>> {
 /// each triple once, in the order of a whole-corpus build (so it exports as
 /// exactly that build's Turtle).
 pub fn graph(store: &Store) -> Result<Vec<Triple>> {
+    Ok(merged(exported_quads(store)?))
+}
+
+/// [`graph`] without the results of `analyze --write`: what the corpus
+/// and loaded files give, as `build --turtle` writes it.
+pub fn corpus_graph(store: &Store) -> Result<Vec<Triple>> {
+    let analytics = GraphName::NamedNode(crate::rdf::graphs::analytics());
+    let mut quads = exported_quads(store)?;
+    quads.retain(|q| q.graph_name != analytics);
+    Ok(merged(quads))
+}
+
+fn merged(quads: Vec<Quad>) -> Vec<Triple> {
     let mut seen = BTreeSet::new();
-    let triples = exported_quads(store)?
+    let triples = quads
         .into_iter()
         .map(|q| Triple::new(q.subject, q.predicate, q.object))
         .filter(|t| seen.insert(t.to_string()));
-    Ok(crate::rdf::in_output_order(triples))
+    crate::rdf::in_output_order(triples)
 }
 
 /// An in-memory store holding `triples` in its default graph.

@@ -3,6 +3,7 @@
 //!
 //! Modules, one comment each:
 //! - `algo`: the graph algorithms against NetworkX fixtures;
+//! - `analyze`: the analytics tables and their results written to the graph;
 //! - `cli`: each command on temp folders, including bad input;
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
@@ -13,6 +14,7 @@
 //! - `serve`: the HTTP endpoint, a real server on a loopback port.
 
 mod algo;
+mod analyze;
 mod cli;
 mod gold;
 mod graph;
