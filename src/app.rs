@@ -633,3 +633,45 @@ pub fn analyze(
     }
     Ok(Status::Ok)
 }
+
+/// What `socialgraf render` draws; the problem as the user named it.
+#[derive(Debug, Clone)]
+pub enum RenderTask {
+    Map { problem: Option<String> },
+    Heatmap,
+    Network(View),
+}
+
+/// `socialgraf render`: a picture of the graph as SVG, to `file` (written
+/// whole or not at all) or standard output.
+pub fn render(
+    location: &Location,
+    rules_dir: Option<&Path>,
+    task: RenderTask,
+    settings: &Settings,
+    file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    use crate::render::figures::{self, Picture};
+    let labels = problem_labels(rules_dir)?;
+    let picture = match task {
+        RenderTask::Map { problem: None } => Picture::Map { problem: None },
+        RenderTask::Map {
+            problem: Some(name),
+        } => Picture::Map {
+            problem: Some(figures::find_problem(&labels, &name).map_err(anyhow::Error::msg)?),
+        },
+        RenderTask::Heatmap => Picture::Heatmap,
+        RenderTask::Network(view) => Picture::Network(view),
+    };
+    let store = store::open_existing(location)?;
+    let svg = figures::draw(&store, &labels, &picture, settings)?;
+    match file {
+        Some(path) => {
+            crate::write_atomically(path, svg.as_bytes())?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        None => out.write_all(svg.as_bytes())?,
+    }
+    Ok(Status::Ok)
+}

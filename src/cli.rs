@@ -163,8 +163,22 @@ pub enum Command {
         /// replacing the previous run's
         #[arg(long, global = true)]
         write: bool,
+        /// Output format (default: table on a terminal, else tsv)
+        #[arg(long, global = true, value_enum)]
+        format: Option<ResultsFormat>,
         #[command(flatten)]
-        options: AnalyzeOptions,
+        options: AnalyticsOptions,
+    },
+    /// Draw a picture of the graph as SVG: a map of the municipalities, the
+    /// municipality × problem heatmap, or a view as a network
+    Render {
+        #[command(subcommand)]
+        picture: RenderCommand,
+        /// File to write (default: standard output)
+        #[arg(short = 'o', long, global = true, value_hint = clap::ValueHint::FilePath)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        options: AnalyticsOptions,
     },
     /// Write the problem concept scheme (ontology/problems.ttl) generated
     /// from the rules
@@ -202,6 +216,27 @@ pub enum AnalyzeCommand {
     },
 }
 
+/// What `render` draws.
+#[derive(Debug, Subcommand)]
+pub enum RenderCommand {
+    /// Sweden's 290 municipalities, each shaded by the number of recurring
+    /// problems it faces (in 2 or more municipalities), or by the facts on
+    /// one problem
+    Map {
+        /// Shade by this problem only (its id, e.g. hemmasittare, or its
+        /// Swedish label)
+        #[arg(long)]
+        problem: Option<String>,
+    },
+    /// Municipalities × problems, each cell the number of supporting facts
+    Heatmap,
+    /// A view as a network: nodes coloured by community, sized by PageRank
+    Network {
+        #[arg(long, value_enum, default_value_t = ViewArg::Actors)]
+        view: ViewArg,
+    },
+}
+
 /// The graphs `analyze` works on (see ARCHITECTURE.md, `views`).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ViewArg {
@@ -227,15 +262,13 @@ impl ViewArg {
     }
 }
 
-/// Options of `analyze`, accepted before or after its subcommand.
+/// Options of `analyze` and `render`, accepted before or after the
+/// subcommand.
 #[derive(Debug, clap::Args)]
-pub struct AnalyzeOptions {
+pub struct AnalyticsOptions {
     /// Store folder (default: $SOCIALGRAF_STORE, else ./socialgraf.db)
     #[arg(long, global = true, value_hint = clap::ValueHint::DirPath)]
     pub store: Option<PathBuf>,
-    /// Output format (default: table on a terminal, else tsv)
-    #[arg(long, global = true, value_enum)]
-    pub format: Option<ResultsFormat>,
     /// Modularity resolution (higher: more, smaller communities)
     #[arg(long, global = true, default_value_t = 1.0)]
     pub resolution: f64,
@@ -251,7 +284,7 @@ pub struct AnalyzeOptions {
     pub samples: Option<usize>,
 }
 
-impl AnalyzeOptions {
+impl AnalyticsOptions {
     pub fn settings(&self) -> socialgraf::analyze::Settings {
         socialgraf::analyze::Settings {
             resolution: self.resolution,

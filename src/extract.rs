@@ -1288,6 +1288,40 @@ mod tests {
     }
 
     #[test]
+    fn a_municipality_named_as_an_organisation_is_the_municipality() {
+        let rules = Rules::load_default().expect("rules load");
+        let ex = Extractor::new(&rules);
+        for (text, code) in [
+            (
+                "Karin Ek, socialsekreterare i Vänersborgs kommun, berättar.",
+                "1487",
+            ),
+            ("Det säger Per Ljung, socialchef i Lunds Kommun.", "1281"),
+            (
+                "Nils Berg är enhetschef i Västerås stad sedan i våras.",
+                "1980",
+            ),
+            // One letter off: still Helsingborg.
+            (
+                "Eva Sand, familjebehandlare i Helsingsborgs stad, ser ett mönster.",
+                "1283",
+            ),
+        ] {
+            let out = ex.extract("t", text);
+            let m = out
+                .facts
+                .iter()
+                .find(|f| f.relation == Relation::Membership)
+                .unwrap_or_else(|| panic!("no membership in {text:?}"));
+            assert_eq!(
+                (&m.org_kind, m.kommun.as_str()),
+                (&EntityKind::Municipality, code),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn membership_apposition_with_unit_and_municipality() {
         assert!(has(
             "Idag berättar Jenny Åberg, enhetschef på socialförvaltningen i Kalmar, om arbetet.",

@@ -108,9 +108,33 @@ fn main() -> ExitCode {
             },
             &mut out,
         ),
+        Command::Render {
+            picture,
+            output,
+            options,
+        } => {
+            use crate::cli::RenderCommand as R;
+            use socialgraf::app::RenderTask as T;
+            let task = match picture {
+                R::Map { problem } => T::Map {
+                    problem: problem.clone(),
+                },
+                R::Heatmap => T::Heatmap,
+                R::Network { view } => T::Network(view.view()),
+            };
+            app::render(
+                &options.location(),
+                args.rules.as_deref(),
+                task,
+                &options.settings(),
+                output.as_deref(),
+                &mut out,
+            )
+        }
         Command::Analyze {
             task,
             write,
+            format,
             options,
         } => {
             use crate::cli::AnalyzeCommand as A;
@@ -135,7 +159,7 @@ fn main() -> ExitCode {
                     task,
                     *write,
                     &options.settings(),
-                    ResultsFormat::or_default(options.format),
+                    ResultsFormat::or_default(*format),
                     &mut out,
                 )
             }

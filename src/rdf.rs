@@ -125,6 +125,11 @@ pub mod ids {
     pub fn municipality(code: &str) -> NamedNode {
         iri(ID, &format!("kommun/{code}"))
     }
+    /// The SCB code of a municipality's IRI (the inverse of
+    /// [`municipality`]); `None` for any other IRI.
+    pub fn municipality_code(iri: &str) -> Option<&str> {
+        iri.strip_prefix(ID)?.strip_prefix("kommun/")
+    }
     pub fn county(name: &str) -> NamedNode {
         iri(ID, &format!("lan/{}", slug(name)))
     }

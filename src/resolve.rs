@@ -433,6 +433,29 @@ impl<'a> Resolver<'a> {
         }
         if let Some(m) = self.org_phrase.find(seg) {
             let phrase = m.as_str();
+            // "Partille kommun", "Göteborgs stad", even misspelt
+            // ("Helsingsborgs stad"): the municipality itself.
+            let whole = self
+                .rules
+                .municipality(phrase)
+                .map(|mu| mu.code.clone())
+                .or_else(|| {
+                    self.misspelt_municipalities(phrase)
+                        .into_iter()
+                        .find(|o| o.name == phrase)
+                        .and_then(|o| o.kommun)
+                });
+            if let Some(code) = whole {
+                offer(
+                    1,
+                    m.start(),
+                    OrgRef {
+                        name: phrase.to_string(),
+                        kommun: Some(code),
+                        kind: EntityKind::Municipality,
+                    },
+                );
+            }
             let placed = phrase.contains(" i ")
                 || phrase.contains(" på ")
                 || phrase.chars().next().is_some_and(char::is_uppercase);

@@ -10,6 +10,7 @@
 //! - `query`: canned queries, ad-hoc SPARQL, load and export;
 //! - `rules`: every rule file's examples and counterexamples;
 //! - `store`: incremental builds into a persistent store;
+//! - `render`: the pictures drawn from a seed store;
 //! - `robustness`: arbitrary bytes through the whole extraction path;
 //! - `serve`: the HTTP endpoint, a real server on a loopback port.
 
@@ -19,6 +20,7 @@ mod cli;
 mod gold;
 mod graph;
 mod query;
+mod render;
 mod robustness;
 mod rules;
 mod serve;

