@@ -417,6 +417,8 @@ pub struct ServeArgs {
     pub allow_update: bool,
     pub token_file: Option<PathBuf>,
     pub queries: Option<PathBuf>,
+    /// The rules folder, for the problems' labels.
+    pub rules: Option<PathBuf>,
 }
 
 /// `socialgraf serve`: the HTTP endpoint, until stopped. Prints the address
@@ -462,6 +464,7 @@ pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Resul
         max_concurrent: args.max_concurrent.max(1),
         update_token,
         queries_dir: args.queries.unwrap_or_else(CannedQuery::default_dir),
+        problem_labels: problem_labels(args.rules.as_deref())?,
     };
     let mut ready: Result<()> = Ok(());
     crate::serve::serve(store, options, |addr| {

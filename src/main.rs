@@ -105,6 +105,7 @@ fn main() -> ExitCode {
                 allow_update: *allow_update,
                 token_file: token_file.clone(),
                 queries: queries.clone(),
+                rules: args.rules.clone(),
             },
             &mut out,
         ),

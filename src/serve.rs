@@ -46,6 +46,9 @@ pub struct ServeOptions {
     /// The bearer token that allows SPARQL Update; `None`: read-only.
     pub update_token: Option<String>,
     pub queries_dir: PathBuf,
+    /// Problem concept IRIs → labels, for the pictures (see
+    /// [`crate::views::build`]).
+    pub problem_labels: BTreeMap<String, String>,
 }
 
 struct AppState {
@@ -92,6 +95,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/store", get(graph_store))
         .route("/queries", get(canned_list))
         .route("/queries/{name}", get(canned_run))
+        .route("/render/{picture}", get(picture))
         .route("/health", get(|| async { "ok\n" }))
         .route("/vendor/yasgui.min.js", get(yasgui_js))
         .route("/vendor/yasgui.min.css", get(yasgui_css))
@@ -711,6 +715,81 @@ async fn canned_run(
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("{e:#}")),
     };
     run_query(state, q.text.clone(), params, headers, bindings).await
+}
+
+/// A picture as SVG (`socialgraf render`): `map.svg` (`?problem=ID` for
+/// one problem), `heatmap.svg`, `network.svg` (`?view=actors|municipalities|
+/// problems|municipality-problem`), drawn from the store as it is now,
+/// bounded in time and in number like queries.
+async fn picture(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    use crate::render::figures::{self, Picture};
+    let params: BTreeMap<String, String> = params(raw.as_deref().unwrap_or("").as_bytes())
+        .into_iter()
+        .collect();
+    let picture = match name.as_str() {
+        "map.svg" => match params.get("problem").filter(|p| !p.is_empty()) {
+            None => Picture::Map { problem: None },
+            Some(p) => match figures::find_problem(&state.options.problem_labels, p) {
+                Ok(iri) => Picture::Map { problem: Some(iri) },
+                Err(e) => return error(StatusCode::BAD_REQUEST, e),
+            },
+        },
+        "heatmap.svg" => Picture::Heatmap,
+        "network.svg" => {
+            let wanted = params.get("view").map_or("actors", String::as_str);
+            match crate::views::View::ALL
+                .into_iter()
+                .find(|v| v.name() == wanted)
+            {
+                Some(view) => Picture::Network(view),
+                None => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "unknown view `{wanted}`: actors, municipality-problem, municipalities or problems"
+                        ),
+                    );
+                }
+            }
+        }
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "no such picture: map.svg, heatmap.svg or network.svg",
+            );
+        }
+    };
+    let Ok(permit) = Arc::clone(&state.permits).try_acquire_owned() else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests at once: try again shortly",
+        );
+    };
+    let work = {
+        let state = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            figures::draw(
+                &state.store,
+                &state.options.problem_labels,
+                &picture,
+                &crate::analyze::Settings::default(),
+            )
+        })
+    };
+    match tokio::time::timeout(state.options.timeout, work).await {
+        Ok(Ok(Ok(svg))) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Ok(Ok(Err(e))) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("drawing {name} failed: {e:#}"),
+        ),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(_) => timed_out(&state),
+    }
 }
 
 /// YASGUI (Yasqe editor + Yasr results, MIT), vendored by

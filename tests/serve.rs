@@ -394,6 +394,56 @@ fn health_cors_graph_store_service_description_and_page() {
     assert_eq!((status, ct.as_str()), (200, "text/css"));
 }
 
+#[test]
+fn pictures_are_drawn_from_the_store_and_linked_from_the_page() {
+    let s = start(&[], &[]);
+    let store = s._tmp.path().join("store");
+    let page = get(&format!("{}/", s.base), "text/html").2;
+    for (path, args) in [
+        ("render/map.svg", vec!["map"]),
+        (
+            "render/map.svg?problem=rekrytering",
+            vec!["map", "--problem", "rekrytering"],
+        ),
+        ("render/heatmap.svg", vec!["heatmap"]),
+        ("render/network.svg", vec!["network"]),
+        (
+            "render/network.svg?view=problems",
+            vec!["network", "--view", "problems"],
+        ),
+    ] {
+        let (status, ct, svg) = get(&format!("{}/{path}", s.base), "*/*");
+        assert_eq!(
+            (status, ct.as_str()),
+            (200, "image/svg+xml"),
+            "{path}: {svg}"
+        );
+        // The same picture as `socialgraf render` (a read-only open of the
+        // store the server holds).
+        let mut cli = vec!["render"];
+        cli.extend(args);
+        cli.extend(["--store", store.to_str().expect("utf-8")]);
+        let o = run(&root(), &cli);
+        assert!(o.status.success(), "{path}");
+        assert_eq!(stdout(&o), svg, "{path}");
+        if !path.contains('?') {
+            assert!(page.contains(&format!("href=\"{path}\"")), "{path} linked");
+        }
+    }
+    for (path, status) in [
+        ("render/map.svg?problem=nej", 400),
+        ("render/network.svg?view=nej", 400),
+        ("render/pie.svg", 404),
+    ] {
+        let (got, _, body) = get(&format!("{}/{path}", s.base), "*/*");
+        assert_eq!(got, status, "{path}: {body}");
+        assert!(
+            body.contains("nej") || body.contains("no such picture"),
+            "{body}"
+        );
+    }
+}
+
 /// The Python with SPARQLWrapper: `$SOCIALGRAF_PYTHON`, else the virtual
 /// environment `.ci/setup` makes.
 fn client_python() -> Option<PathBuf> {
