@@ -120,3 +120,28 @@ fn pictures_follow_the_graph() {
     // The same store and seed give the same picture.
     assert_eq!(render(&store, &["network"]), svg);
 }
+
+/// The README's pictures `docs/*.svg` are what `render` draws from the
+/// seeds today.
+#[test]
+fn the_readme_pictures_are_up_to_date() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = crate::util::seed_store(tmp.path());
+    for (file, args) in [
+        ("map.svg", vec!["map"]),
+        (
+            "map-hemmasittare.svg",
+            vec!["map", "--problem", "hemmasittare"],
+        ),
+        ("heatmap.svg", vec!["heatmap"]),
+        ("network.svg", vec!["network"]),
+    ] {
+        let committed = std::fs::read_to_string(root().join("docs").join(file)).expect("docs");
+        assert!(
+            render(&store, &args) == committed,
+            "docs/{file} is stale: run `socialgraf build corpus/seeds --store S` and \
+             `socialgraf render {} --store S -o docs/{file}`",
+            args.join(" ")
+        );
+    }
+}
