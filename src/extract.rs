@@ -352,11 +352,19 @@ impl Doc<'_> {
         s: &Sentence,
     ) -> Fact {
         let (start, end) = self.text.original_span(s.start, s.end);
+        // Names broken across lines ("Göteborgs\nregionen") are one line.
+        let one_line = |name: &str| {
+            if name.contains(char::is_whitespace) {
+                name.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                name.to_string()
+            }
+        };
         Fact {
             relation,
-            subject: subject.to_string(),
-            role: role.to_string(),
-            object: object.to_string(),
+            subject: one_line(subject),
+            role: one_line(role),
+            object: one_line(object),
             kommun: org.and_then(|o| o.kommun.clone()).unwrap_or_default(),
             org_kind: kind,
             org_canonical: org
@@ -366,12 +374,7 @@ impl Doc<'_> {
             doc: self.id.to_string(),
             start,
             end,
-            evidence: self
-                .text
-                .sentence_text(s)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            evidence: one_line(self.text.sentence_text(s)),
             rule: rule.to_string(),
         }
     }
@@ -1317,6 +1320,28 @@ mod tests {
                 (&m.org_kind, m.kommun.as_str()),
                 (&EntityKind::Municipality, code),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_broken_across_lines_are_one_line() {
+        assert!(has(
+            "Idag berättar Jenny Åberg, enhetschef på socialförvaltningen\ni Kalmar, om arbetet.",
+            "membership\tJenny Åberg\tenhetschef\tsocialförvaltningen i Kalmar\t0880"
+        ));
+        let rules = Rules::load_default().expect("rules load");
+        let out = Extractor::new(&rules).extract(
+            "t",
+            "Det säger Karl Nilsson, socialsekreterare på individ- och\nfamiljeomsorgen i Luleå, i en intervju.",
+        );
+        assert!(!out.facts.is_empty());
+        for f in &out.facts {
+            assert!(
+                ![&f.subject, &f.object, &f.evidence]
+                    .iter()
+                    .any(|s| s.contains('\n')),
+                "{f:?}"
             );
         }
     }
