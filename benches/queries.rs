@@ -31,8 +31,10 @@
 //!    canned route and the library before timing; a difference stops the
 //!    run.
 //!
-//! Run: `cargo bench --bench queries` (release profile; about 20 minutes on
-//! 2 cores). The peer comes from PyPI: `pip install oxigraph==0.5.13` (the
+//! Run: `cargo bench --bench queries` (release profile; the seed graph
+//! takes about 6 minutes on 2 cores; on the synthetic graph's stored layout
+//! some queries overrun the cap, since cancellation is only checked on
+//! store reads, and the whole run takes well over 20 minutes). The peer comes from PyPI: `pip install oxigraph==0.5.13` (the
 //! version of our oxigraph crate); its binary is `$OXIGRAPH_BIN`, else
 //! `~/.cache/socialgraf-venv/bin/oxigraph`, else `oxigraph` on the PATH.
 //! Without it the peer part is skipped. `SOCIALGRAF_BENCH_SECONDS` sets the
