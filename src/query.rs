@@ -333,10 +333,13 @@ fn with_values(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
 /// { ("x") } ... }` puts it: the group's algebra is built left to right
 /// (each OPTIONAL a left join, MINUS, BIND an extension of what comes
 /// before, FILTERs over the whole group), so the table goes down its left
-/// spine, under the filters, BINDs, OPTIONALs and MINUSes, and is joined to
-/// the first pattern (a join is associative, so a join need not be entered;
-/// nor is a sub-select). The filters, BIND expressions and OPTIONAL
-/// conditions of the group thus see the bound values.
+/// spine, under the filters, BINDs, OPTIONALs, MINUSes and joins, and is
+/// joined to the first pattern (not into a sub-select). The filters, BIND
+/// expressions and OPTIONAL conditions of the group thus see the bound
+/// values. Joins are entered (a join is associative, so the answers are the
+/// same either way) because Oxigraph's plans follow the shape: a table
+/// joined over the whole group made roles-of-person about 2.5 times slower
+/// than the same `VALUES` written in the text.
 fn at_start(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
     use GraphPattern as P;
     match pattern {
@@ -363,6 +366,10 @@ fn at_start(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
             expression,
         },
         P::Minus { left, right } => P::Minus {
+            left: Box::new(at_start(*left, values)),
+            right,
+        },
+        P::Join { left, right } => P::Join {
             left: Box::new(at_start(*left, values)),
             right,
         },
