@@ -26,6 +26,7 @@ pub mod resolve;
 pub mod rules;
 pub mod serve;
 pub mod store;
+pub mod synth;
 pub mod text;
 pub mod views;
 
@@ -215,6 +216,32 @@ pub fn build_graph(
         triples.extend(rdf::document_triples(d, &source, &e.facts, rules));
     }
     rdf::in_output_order(triples)
+}
+
+/// The quads a build of a corpus stores (see [`sync_corpus`]): the shared
+/// triples (municipalities, counties) in the shared graph and each
+/// document's triples in its own named graph. The bookkeeping graph is left
+/// out.
+pub fn build_dataset(
+    run: &CorpusRun,
+    rules: &Rules,
+    corpus_dir: &Path,
+) -> Vec<oxigraph::model::Quad> {
+    let in_graph = |triples: Vec<oxigraph::model::Triple>, graph: oxigraph::model::NamedNode| {
+        triples
+            .into_iter()
+            .map(move |t| t.in_graph(graph.clone()))
+            .collect::<Vec<_>>()
+    };
+    let mut quads = in_graph(rdf::shared_triples(rules), rdf::graphs::shared());
+    for (d, e) in run.docs.iter().zip(&run.extractions) {
+        let source = corpus_source(corpus_dir, d);
+        quads.extend(in_graph(
+            rdf::document_triples(d, &source, &e.facts, rules),
+            rdf::graphs::document(&d.id),
+        ));
+    }
+    quads
 }
 
 /// What a build changed in the store.

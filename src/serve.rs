@@ -377,12 +377,13 @@ fn evaluate(
     bindings: &[(Variable, Term)],
     token: CancellationToken,
 ) -> Response {
-    let mut prepared = match SparqlEvaluator::new()
-        .with_cancellation_token(token.clone())
-        .parse_query(query)
-    {
-        Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("SPARQL syntax error: {e}")),
+    // A canned query's parameters are bound in the parsed query (a VALUES
+    // table, see `query::parse`), never spliced into its text.
+    let mut prepared = match crate::query::parse(query, bindings) {
+        Ok(q) => SparqlEvaluator::new()
+            .with_cancellation_token(token.clone())
+            .for_query(q),
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("{e:#}")),
     };
     let named = |key: &str| -> Result<Vec<NamedNode>, HttpError> {
         params
@@ -421,9 +422,6 @@ fn evaluate(
                 .map(NamedOrBlankNode::NamedNode)
                 .collect(),
         );
-    }
-    for (v, t) in bindings {
-        prepared = prepared.substitute_variable(v.clone(), t.clone());
     }
     let results = match prepared.on_store(&state.store).execute() {
         Ok(r) => r,
