@@ -31,7 +31,7 @@
 //! attribute, each from the same edge list); each algorithm call is timed
 //! whole, from the built graph to its result, so ours includes building its
 //! compressed adjacency (`csr.rs`) on every call. Every side follows the same
-//! rule: run until 20 runs or 2 s spent (at least once), keep the fastest.
+//! rule: run until 100 runs or 2 s spent (at least once), keep the fastest.
 //! Ours runs on a rayon pool of 1 thread and of 2 threads (only PageRank and
 //! betweenness are parallel); the peers are single-threaded, so the ratios
 //! and targets use ours on 1 thread.
@@ -66,7 +66,7 @@ const SEED: u64 = 2026;
 /// PRPACK's stopping rule as a NetworkX-style tolerance: L1 change < 1e-10.
 const TIGHT_L1: f64 = 1e-10;
 /// Each algorithm runs until this many runs or `BUDGET` seconds.
-const RUNS: usize = 20;
+const RUNS: usize = 100;
 const BUDGET: f64 = 2.0;
 
 /// Row names, shared with `analytics_peers.py`.
@@ -312,8 +312,11 @@ fn peers(edges: &Path, small: &Path, which: &str) -> Vec<PeerTime> {
                 );
             } else {
                 eprintln!(
-                    "  {:18} {:36} {:10.4} s  {}",
-                    time.peer, time.algorithm, time.seconds, time.note
+                    "  {:18} {:36} {:>10} ms  {}",
+                    time.peer,
+                    time.algorithm,
+                    milliseconds(time.seconds),
+                    time.note
                 );
             }
             times.push(time);
@@ -321,6 +324,18 @@ fn peers(edges: &Path, small: &Path, which: &str) -> Vec<PeerTime> {
     }
     let _ = child.wait();
     times
+}
+
+/// Seconds as milliseconds to three significant digits (at least one
+/// decimal).
+fn milliseconds(seconds: f64) -> String {
+    let ms = seconds * 1e3;
+    let decimals = match ms {
+        ms if ms < 10.0 => 3,
+        ms if ms < 100.0 => 2,
+        _ => 1,
+    };
+    format!("{ms:.decimals$}")
 }
 
 fn build(nodes: usize, edges: &[(u32, u32, f64)]) -> UnGraph<(), f64> {
@@ -377,8 +392,9 @@ fn main() -> std::io::Result<()> {
         let times = pool.install(|| ours(&g, &small));
         for (name, (seconds, note)) in ALGORITHMS.iter().zip(&times) {
             eprintln!(
-                "  ours ({threads} thread{}) {name:36} {seconds:10.4} s  {note}",
-                if threads > 1 { "s" } else { "" }
+                "  ours ({threads} thread{}) {name:36} {:>10} ms  {note}",
+                if threads > 1 { "s" } else { "" },
+                milliseconds(*seconds),
             );
         }
         mine.push(times);
@@ -413,10 +429,10 @@ fn main() -> std::io::Result<()> {
         "targets: NetworkX ÷ ours ≥ 20 and ours ÷ igraph ≤ 2, ours on 1 thread (the peers use one)"
     );
     println!(
-        "| algorithm | ours, 1 thread (s) | ours, 2 threads (s) | NetworkX (s) | igraph (s) | NetworkX ÷ ours | ours ÷ igraph | ≥ 20× NetworkX | ≤ 2× igraph |"
+        "| algorithm | ours, 1 thread (ms) | ours, 2 threads (ms) | NetworkX (ms) | igraph (ms) | NetworkX ÷ ours | ours ÷ igraph | ≥ 20× NetworkX | ≤ 2× igraph |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    let cell = |x: Option<f64>| x.map_or("–".to_string(), |s| format!("{s:.4}"));
+    let cell = |x: Option<f64>| x.map_or("–".to_string(), milliseconds);
     let ratio = |x: Option<f64>| x.map_or("–".to_string(), |r| format!("{r:.2}"));
     let verdict = |x: Option<bool>| match x {
         Some(true) => "met",
@@ -437,7 +453,9 @@ fn main() -> std::io::Result<()> {
             }
         }
         println!(
-            "| {name} | {one:.4} | {two:.4} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            milliseconds(one),
+            milliseconds(two),
             cell(find("networkx", name)),
             cell(find("igraph", name)),
             ratio(nx),
