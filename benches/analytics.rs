@@ -32,9 +32,9 @@
 //! whole, from the built graph to its result, so ours includes building its
 //! compressed adjacency (`csr.rs`) on every call. Every side follows the same
 //! rule: run until 100 runs or 2 s spent (at least once), keep the fastest.
-//! Ours runs on a rayon pool of 1 thread and of 2 threads (only PageRank and
-//! betweenness are parallel); the peers are single-threaded, so the ratios
-//! and targets use ours on 1 thread.
+//! Ours runs on a rayon pool of 1 thread and of 2 threads (only degree,
+//! PageRank and betweenness are parallel); the peers are single-threaded,
+//! so the ratios and targets use ours on 1 thread.
 //!
 //! Parameters, the same on every side: PageRank with damping 0.85, once to
 //! NetworkX's default stopping rule (L1 change < n · 1e-6) and once to
