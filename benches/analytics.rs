@@ -20,7 +20,10 @@
 //! 0.8 and in the whole graph otherwise; loops and duplicates are dropped
 //! until 1,000,000 distinct edges are reached; weights are integers 1 to 5.
 //! Everything comes from one seeded SplitMix64, so the graph is the same on
-//! every run.
+//! every run. The edges are listed sorted by (smaller end, larger end), as
+//! the views of `src/views.rs` add them; `ANALYTICS_EDGE_ORDER=shuffled`
+//! lists them (to every side) in a seeded random order and orientation
+//! instead, which makes ours build its adjacency in two passes, not one.
 //!
 //! The same generator also makes a small graph (2,000 nodes, 20,000 edges)
 //! for exact betweenness, which NetworkX cannot do on the large one (one
@@ -170,6 +173,20 @@ fn generate(nodes: usize, edges: usize) -> Vec<(u32, u32, f64)> {
         .into_iter()
         .map(|(u, v)| (u, v, 1.0 + (rng.next_u64() % 5) as f64))
         .collect()
+}
+
+/// Puts the edges in a seeded random order, each with a random orientation.
+fn shuffle(edges: &mut [(u32, u32, f64)]) {
+    let mut rng = Rng(SEED + 1);
+    for i in (1..edges.len()).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        edges.swap(i, j);
+    }
+    for (u, v, _) in edges.iter_mut() {
+        if rng.next_u64() & 1 == 1 {
+            std::mem::swap(u, v);
+        }
+    }
 }
 
 fn write_edges(path: &Path, nodes: usize, edges: &[(u32, u32, f64)]) -> std::io::Result<()> {
@@ -364,8 +381,14 @@ fn describe(name: &str, g: &UnGraph<(), f64>) {
 
 fn main() -> std::io::Result<()> {
     let start = Instant::now();
-    let edges = generate(NODES, EDGES);
-    let small_edges = generate(SMALL_NODES, SMALL_EDGES);
+    let mut edges = generate(NODES, EDGES);
+    let mut small_edges = generate(SMALL_NODES, SMALL_EDGES);
+    let order = std::env::var("ANALYTICS_EDGE_ORDER").unwrap_or_else(|_| "sorted".into());
+    if order == "shuffled" {
+        shuffle(&mut edges);
+        shuffle(&mut small_edges);
+    }
+    println!("edge order: {order}");
     let g = build(NODES, &edges);
     let small = build(SMALL_NODES, &small_edges);
     println!("generated in {:.1} s", start.elapsed().as_secs_f64());
