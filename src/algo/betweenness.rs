@@ -37,7 +37,6 @@
 //! threads.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use petgraph::graph::UnGraph;
 use rayon::prelude::*;
@@ -158,34 +157,38 @@ fn rescale(values: &mut [f64], normalized: bool, pivots: Option<&[usize]>) {
 
 /// Scratch space of one single-source search, reused across sources.
 struct Search {
-    /// Hop or weighted distance; meaningful only for visited nodes.
+    /// Hop count from the source (breadth-first searches); `u32::MAX` when
+    /// not reached.
+    hops: Vec<u32>,
+    /// Weighted distance (Dijkstra); meaningful only for reached nodes.
     distance: Vec<f64>,
-    /// Position in `order`, `u32::MAX` when not (yet) settled.
+    /// Position in `order` (Dijkstra), `u32::MAX` when not (yet) settled.
     position: Vec<u32>,
     sigma: Vec<f64>,
     delta: Vec<f64>,
-    /// Nodes in the order they were settled (non-decreasing distance).
+    /// Nodes in the order they were settled (non-decreasing distance);
+    /// also the breadth-first queue.
     order: Vec<u32>,
-    queue: std::collections::VecDeque<u32>,
-    heap: BinaryHeap<Entry>,
+    heap: NodeHeap,
 }
 
 impl Search {
     fn new(n: usize) -> Search {
         Search {
+            hops: vec![u32::MAX; n],
             distance: vec![f64::INFINITY; n],
             position: vec![u32::MAX; n],
             sigma: vec![0.0; n],
             delta: vec![0.0; n],
             order: Vec::with_capacity(n),
-            queue: std::collections::VecDeque::new(),
-            heap: BinaryHeap::new(),
+            heap: NodeHeap::new(n),
         }
     }
 
     fn reset(&mut self) {
         for &v in &self.order {
             let v = v as usize;
+            self.hops[v] = u32::MAX;
             self.distance[v] = f64::INFINITY;
             self.position[v] = u32::MAX;
             self.sigma[v] = 0.0;
@@ -194,115 +197,207 @@ impl Search {
         self.order.clear();
     }
 
+    /// Breadth-first search: `order` is the queue, nodes enter it when first
+    /// reached, which for a breadth-first search is the order they settle.
     fn bfs(&mut self, csr: &Csr, s: usize) {
         self.reset();
-        self.distance[s] = 0.0;
-        self.sigma[s] = 1.0;
-        self.queue.push_back(s as u32);
-        while let Some(v) = self.queue.pop_front() {
+        let Search {
+            hops, sigma, order, ..
+        } = self;
+        hops[s] = 0;
+        sigma[s] = 1.0;
+        order.push(s as u32);
+        let mut head = 0;
+        while let Some(&v) = order.get(head) {
+            head += 1;
             let v = v as usize;
-            self.position[v] = self.order.len() as u32;
-            self.order.push(v as u32);
-            let next = self.distance[v] + 1.0;
-            let sigma_v = self.sigma[v];
+            let next = hops[v] + 1;
+            let sigma_v = sigma[v];
             let (targets, _) = csr.row(v);
             for &w in targets {
                 let w = w as usize;
-                if self.distance[w] == f64::INFINITY {
-                    self.distance[w] = next;
-                    self.queue.push_back(w as u32);
+                if hops[w] == u32::MAX {
+                    hops[w] = next;
+                    order.push(w as u32);
                 }
-                if self.distance[w] == next {
-                    self.sigma[w] += sigma_v;
+                if hops[w] == next {
+                    sigma[w] += sigma_v;
                 }
             }
         }
     }
 
-    /// Every node whose distance is lowered gets a heap entry at that
-    /// distance, so every reached node is settled (and later reset).
+    /// Dijkstra's search; the heap holds each reached, unsettled node once,
+    /// at its current distance, and settles them in order of (distance,
+    /// node index).
     fn dijkstra(&mut self, csr: &Csr, s: usize) {
         self.reset();
-        self.distance[s] = 0.0;
-        self.sigma[s] = 1.0;
-        self.heap.push(Entry {
-            distance: 0.0,
-            node: s as u32,
-        });
-        while let Some(Entry { distance, node }) = self.heap.pop() {
+        let Search {
+            distance,
+            position,
+            sigma,
+            order,
+            heap,
+            ..
+        } = self;
+        distance[s] = 0.0;
+        sigma[s] = 1.0;
+        heap.push_or_decrease(s as u32, 0.0);
+        while let Some((reached, node)) = heap.pop() {
             let v = node as usize;
-            if self.position[v] != u32::MAX || distance > self.distance[v] {
-                continue;
-            }
-            self.position[v] = self.order.len() as u32;
-            self.order.push(node);
-            let sigma_v = self.sigma[v];
+            position[v] = order.len() as u32;
+            order.push(node);
+            let sigma_v = sigma[v];
             let (targets, weights) = csr.row(v);
             for (&w, &weight) in targets.iter().zip(weights) {
                 let w = w as usize;
-                if self.position[w] != u32::MAX {
+                if position[w] != u32::MAX {
                     continue;
                 }
-                let candidate = distance + weight;
-                if candidate < self.distance[w] {
-                    self.distance[w] = candidate;
-                    self.sigma[w] = sigma_v;
-                    self.heap.push(Entry {
-                        distance: candidate,
-                        node: w as u32,
-                    });
-                } else if candidate == self.distance[w] {
-                    self.sigma[w] += sigma_v;
+                let candidate = reached + weight;
+                if candidate < distance[w] {
+                    distance[w] = candidate;
+                    sigma[w] = sigma_v;
+                    heap.push_or_decrease(w as u32, candidate);
+                } else if candidate == distance[w] {
+                    sigma[w] += sigma_v;
                 }
             }
         }
     }
 
     /// Brandes' backward pass: the predecessors of `w` are its neighbours
-    /// settled before it on a shortest path (`d(v) + w(v, w) = d(w)`).
+    /// settled before it on a shortest path (`d(v) + w(v, w) = d(w)`; one
+    /// hop less, in a breadth-first search).
     fn accumulate(&mut self, csr: &Csr, s: usize, weighted: bool, into: &mut [f64]) {
-        for i in (0..self.order.len()).rev() {
-            let w = self.order[i] as usize;
-            let coefficient = (1.0 + self.delta[w]) / self.sigma[w];
+        let Search {
+            hops,
+            distance,
+            position,
+            sigma,
+            delta,
+            order,
+            ..
+        } = self;
+        for (i, &w) in order.iter().enumerate().rev() {
+            let w = w as usize;
+            if w == s {
+                continue;
+            }
+            let coefficient = (1.0 + delta[w]) / sigma[w];
             let (targets, weights) = csr.row(w);
-            for (&v, &weight) in targets.iter().zip(weights) {
-                let v = v as usize;
-                if self.position[v] >= i as u32 {
-                    continue;
+            if weighted {
+                let d = distance[w];
+                for (&v, &weight) in targets.iter().zip(weights) {
+                    let v = v as usize;
+                    if distance[v] + weight == d && position[v] < i as u32 {
+                        delta[v] += sigma[v] * coefficient;
+                    }
                 }
-                let step = if weighted { weight } else { 1.0 };
-                if self.distance[v] + step == self.distance[w] {
-                    self.delta[v] += self.sigma[v] * coefficient;
+            } else {
+                // Reached nodes only: `w`'s neighbours are all reached.
+                let previous = hops[w] - 1;
+                for &v in targets {
+                    let v = v as usize;
+                    if hops[v] == previous {
+                        delta[v] += sigma[v] * coefficient;
+                    }
                 }
             }
-            if w != s {
-                into[w] += self.delta[w];
-            }
+            into[w] += delta[w];
         }
     }
 }
 
-/// A heap entry ordered by smallest distance first, then node index.
-#[derive(PartialEq)]
-struct Entry {
-    distance: f64,
-    node: u32,
+/// A 4-ary min-heap of nodes keyed by (distance, node index), with
+/// decrease-key: each node is in it at most once. Distances compare by
+/// `f64::total_cmp`, so NaN has a place and nothing panics.
+struct NodeHeap {
+    /// (distance, node), heap-ordered.
+    entries: Vec<(f64, u32)>,
+    /// Each node's index in `entries`, `u32::MAX` when it is not there.
+    slot: Vec<u32>,
 }
 
-impl Eq for Entry {}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .distance
-            .total_cmp(&self.distance)
-            .then_with(|| other.node.cmp(&self.node))
+impl NodeHeap {
+    fn new(n: usize) -> NodeHeap {
+        NodeHeap {
+            entries: Vec::new(),
+            slot: vec![u32::MAX; n],
+        }
     }
-}
 
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+    fn before(a: (f64, u32), b: (f64, u32)) -> bool {
+        match a.0.total_cmp(&b.0) {
+            Ordering::Less => true,
+            Ordering::Greater => false,
+            Ordering::Equal => a.1 < b.1,
+        }
+    }
+
+    /// Inserts `node` at `distance`, or lowers it there if it is in.
+    fn push_or_decrease(&mut self, node: u32, distance: f64) {
+        let i = match self.slot[node as usize] {
+            u32::MAX => {
+                self.entries.push((distance, node));
+                self.entries.len() - 1
+            }
+            i => i as usize,
+        };
+        self.sift_up(i, (distance, node));
+    }
+
+    fn pop(&mut self) -> Option<(f64, u32)> {
+        let top = *self.entries.first()?;
+        self.slot[top.1 as usize] = u32::MAX;
+        let last = self.entries.pop()?;
+        if !self.entries.is_empty() {
+            self.sift_down(last);
+        }
+        Some(top)
+    }
+
+    /// Places `entry` at `i` or above.
+    fn sift_up(&mut self, mut i: usize, entry: (f64, u32)) {
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            let above = self.entries[parent];
+            if !Self::before(entry, above) {
+                break;
+            }
+            self.entries[i] = above;
+            self.slot[above.1 as usize] = i as u32;
+            i = parent;
+        }
+        self.entries[i] = entry;
+        self.slot[entry.1 as usize] = i as u32;
+    }
+
+    /// Places `entry` at the root or below.
+    fn sift_down(&mut self, entry: (f64, u32)) {
+        let len = self.entries.len();
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= len {
+                break;
+            }
+            let mut best = first;
+            for child in first + 1..(first + 4).min(len) {
+                if Self::before(self.entries[child], self.entries[best]) {
+                    best = child;
+                }
+            }
+            let below = self.entries[best];
+            if !Self::before(below, entry) {
+                break;
+            }
+            self.entries[i] = below;
+            self.slot[below.1 as usize] = i as u32;
+            i = best;
+        }
+        self.entries[i] = entry;
+        self.slot[entry.1 as usize] = i as u32;
     }
 }
 
@@ -417,6 +512,41 @@ mod tests {
             ..RAW
         };
         assert_eq!(betweenness(&g, &none), vec![0.0; 30]);
+    }
+
+    #[test]
+    fn heap_pops_by_distance_then_node_after_decreases() {
+        let mut heap = NodeHeap::new(8);
+        for (node, d) in [
+            (5, 3.0),
+            (1, 2.0),
+            (7, 2.0),
+            (0, 9.0),
+            (3, f64::NAN),
+            (2, 4.0),
+        ] {
+            heap.push_or_decrease(node, d);
+        }
+        heap.push_or_decrease(0, 1.0);
+        heap.push_or_decrease(2, 2.0);
+        let popped: Vec<u32> = std::iter::from_fn(|| heap.pop().map(|(_, v)| v)).collect();
+        assert_eq!(popped, vec![0, 1, 2, 7, 5, 3]);
+        assert!(heap.slot.iter().all(|&slot| slot == u32::MAX));
+        // Many keys, half of them lowered: popped in sorted order.
+        let mut rng = SplitMix64::new(5);
+        let mut keys: Vec<f64> = (0..500).map(|_| rng.below(40) as f64).collect();
+        let mut heap = NodeHeap::new(keys.len());
+        for (v, &d) in keys.iter().enumerate() {
+            heap.push_or_decrease(v as u32, d);
+        }
+        for v in (0..keys.len()).step_by(2) {
+            keys[v] -= rng.below(10) as f64;
+            heap.push_or_decrease(v as u32, keys[v]);
+        }
+        let popped: Vec<(f64, u32)> = std::iter::from_fn(|| heap.pop()).collect();
+        let mut expected: Vec<(f64, u32)> = keys.iter().zip(0..).map(|(&d, v)| (d, v)).collect();
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        assert_eq!(popped, expected);
     }
 
     #[test]

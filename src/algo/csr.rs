@@ -6,7 +6,8 @@
 //! layout (and every sum taken along it) does not depend on the order the
 //! edges were added in. Self-loops are kept apart, as a total weight per
 //! node. Parallel edges stay separate entries unless [`Csr::dedup_min`] merges
-//! them. Building it is `O(n + m)` time and space (two counting passes).
+//! them. Building it is `O(n + m)` time and space (two counting passes; the
+//! second is skipped when the first leaves the rows sorted already).
 
 use petgraph::graph::UnGraph;
 
@@ -52,6 +53,25 @@ impl Csr {
             targets[fill[v]] = u as u32;
             weights[fill[v]] = e.weight;
             fill[v] += 1;
+        }
+        // Edges listed in order (by smaller end, then larger end, as an edge
+        // list sorted by (u, v) with u < v gives) leave every row sorted
+        // already: row `v` gets its smaller neighbours from the edges
+        // `(u, v)`, in order of `u`, before its larger ones from the edges
+        // `(v, w)`, in order of `w`. Strictly increasing rows are then
+        // exactly what the second pass would give.
+        let sorted = (0..n).all(|v| {
+            targets[offsets[v]..offsets[v + 1]]
+                .windows(2)
+                .all(|pair| pair[0] < pair[1])
+        });
+        if sorted {
+            return Csr {
+                offsets,
+                targets,
+                weights,
+                self_loops,
+            };
         }
         // Second pass: the transpose of a symmetric matrix is itself, and
         // filling row `v` while walking sources `u` in increasing order
@@ -128,6 +148,36 @@ mod tests {
         assert_eq!(csr.row(1), (&[0u32, 2][..], &[2.0, 3.0][..]));
         assert_eq!(csr.row(2), (&[0u32, 1][..], &[1.0, 3.0][..]));
         assert_eq!(csr.self_loops, vec![0.0, 5.0, 0.0]);
+    }
+
+    #[test]
+    fn edges_in_any_order_give_the_same_rows() {
+        // Sorted edges take the one-pass path, shuffled ones and parallel
+        // edges the two-pass one: the same layout either way.
+        let edges: Vec<(u32, u32, f64)> = (0..40u32)
+            .flat_map(|u| {
+                (u + 1..40)
+                    .filter(move |v| (u * v) % 7 == 1)
+                    .map(move |v| (u, v, f64::from(u + v)))
+            })
+            .collect();
+        let sorted = Csr::new(&UnGraph::<(), f64>::from_edges(edges.iter().copied()));
+        let mut shuffled_edges = edges.clone();
+        crate::algo::rng::SplitMix64::new(9).shuffle(&mut shuffled_edges);
+        let flipped = shuffled_edges.iter().map(|&(u, v, w)| (v, u, w));
+        let shuffled = Csr::new(&UnGraph::<(), f64>::from_edges(flipped));
+        assert_eq!(sorted.offsets, shuffled.offsets);
+        assert_eq!(sorted.targets, shuffled.targets);
+        assert_eq!(sorted.weights, shuffled.weights);
+        for v in 0..40 {
+            assert!(sorted.row(v).0.windows(2).all(|p| p[0] < p[1]));
+        }
+        let mut doubled = edges.clone();
+        doubled.push((3, 4, 1.0));
+        doubled.push((3, 4, 2.0));
+        let parallel = Csr::new(&UnGraph::<(), f64>::from_edges(doubled));
+        assert_eq!(parallel.targets.len(), sorted.targets.len() + 4);
+        assert!((0..40).all(|v| parallel.row(v).0.windows(2).all(|p| p[0] <= p[1])));
     }
 
     #[test]

@@ -8,9 +8,17 @@
 //! `G.degree(weight="weight")` on a (multi)graph.
 //!
 //! # Complexity
-//! `O(n + m)` time, `O(n)` space (the result).
+//! `O(n + m)` time, `O(n)` space (the result). [`degree`] counts the edges
+//! in parallel (rayon), one part per thread, each with its own counts
+//! (`O(n)` more space per part); the counts are exact, so the result does
+//! not depend on the number of threads. [`weighted_degree`] is sequential,
+//! so that its sums are always taken in edge order.
 
-use petgraph::graph::UnGraph;
+use petgraph::graph::{Edge, UnGraph};
+use rayon::prelude::*;
+
+/// Edges per part below which counting in parallel does not pay.
+const MIN_PART: usize = 1 << 16;
 
 /// The degree of each node, indexed by `NodeIndex::index()`. A self-loop
 /// counts 2; an isolated node has 0; an empty graph gives an empty vector.
@@ -21,8 +29,29 @@ use petgraph::graph::UnGraph;
 /// assert_eq!(socialgraf::algo::degree(&g), vec![1, 2, 3]);
 /// ```
 pub fn degree<N>(g: &UnGraph<N, f64>) -> Vec<usize> {
-    let mut degree = vec![0usize; g.node_count()];
-    for e in g.raw_edges() {
+    let n = g.node_count();
+    let edges = g.raw_edges();
+    let parts = rayon::current_num_threads().min(edges.len() / MIN_PART);
+    if parts <= 1 {
+        return count_ends(edges, n);
+    }
+    let mut counts: Vec<Vec<usize>> = edges
+        .par_chunks(edges.len().div_ceil(parts))
+        .map(|part| count_ends(part, n))
+        .collect();
+    let mut degree = counts.swap_remove(0);
+    for part in &counts {
+        for (d, c) in degree.iter_mut().zip(part) {
+            *d += c;
+        }
+    }
+    degree
+}
+
+/// The number of ends of `edges` at each of `n` nodes.
+fn count_ends(edges: &[Edge<f64>], n: usize) -> Vec<usize> {
+    let mut degree = vec![0usize; n];
+    for e in edges {
         degree[e.source().index()] += 1;
         degree[e.target().index()] += 1;
     }
@@ -64,6 +93,21 @@ mod tests {
         let g = UnGraph::<(), f64>::from_edges([(0, 0, 1.5), (0, 1, 1.0), (1, 0, 1.0)]);
         assert_eq!(degree(&g), vec![4, 2]);
         assert_eq!(weighted_degree(&g), vec![5.0, 2.0]);
+    }
+
+    #[test]
+    fn parallel_counts_equal_sequential_ones() {
+        // Enough edges for a part per thread, with loops and parallel edges.
+        let n = 1000;
+        let edges = (0..3 * MIN_PART as u32).map(|i| (i % n, (i * 7 + 3) % n, 1.0));
+        let g = UnGraph::<(), f64>::from_edges(edges);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("pool");
+        let parallel = pool.install(|| degree(&g));
+        assert_eq!(parallel, count_ends(g.raw_edges(), g.node_count()));
+        assert_eq!(parallel.iter().sum::<usize>(), 2 * g.edge_count());
     }
 
     #[test]

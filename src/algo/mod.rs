@@ -21,7 +21,8 @@
 //! NetworkX function it matches, how self-loops, parallel edges, zero
 //! weights and empty graphs are treated, and the space used. Parallel parts
 //! (PageRank rows, betweenness sources) use rayon with a fixed split, so the
-//! results do not depend on the number of threads; seeded parts use the
+//! results do not depend on the number of threads (degree counts are split
+//! per thread, but integer counts are exact); seeded parts use the
 //! private SplitMix64 generator of `rng.rs`, so they do not depend on the
 //! platform. Inner loops walk the compressed adjacency of `csr.rs`.
 
