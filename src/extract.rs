@@ -400,12 +400,14 @@ impl Doc<'_> {
         if let Some(f) = c.name("first") {
             return self.by_first_name(f.as_str());
         }
-        if c.name("pronoun").is_some() {
-            // The most recently mentioned person within a few sentences.
+        if let Some(pronoun) = c.name("pronoun") {
+            // The most recently mentioned person within a few sentences whose
+            // given name may be the pronoun's gender.
             return self
                 .persons
                 .iter()
                 .filter(|p| p.sentence <= sentence && sentence - p.sentence <= 5)
+                .filter(|p| self.rules.pronoun_fits(pronoun.as_str(), &p.full))
                 .max_by_key(|p| p.sentence)
                 .map(|p| p.full.clone());
         }
@@ -819,6 +821,7 @@ impl Doc<'_> {
         if c.name("group").is_some() || c.name("pronoun").is_some() {
             // "De har varit på X": everyone introduced in the previous sentences of the paragraph.
             let para = s.paragraph;
+            let pronoun = c.name("pronoun").map_or("", |m| m.as_str());
             let recent: Vec<String> = self
                 .persons
                 .iter()
@@ -827,6 +830,7 @@ impl Doc<'_> {
                     p.sentence <= i
                         && (ps.paragraph == para || ps.paragraph + 1 == para)
                         && ps.section == s.section
+                        && self.rules.pronoun_fits(pronoun, &p.full)
                 })
                 .map(|p| p.full.clone())
                 .collect();
@@ -1625,6 +1629,29 @@ mod tests {
         assert!(
             g.contains(&"faces\tVimmerby kommun\t\tensamkommande\t0884".to_string()),
             "{g:?}"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_refers_to_the_last_person_of_its_gender() {
+        let f = facts(
+            "Vi träffade Eva Stål på mötet i Ljungby. Där var också Per Holm. \
+             Hon är socialchef i Ljungby kommun och han är enhetschef i Växjö kommun.",
+        );
+        assert!(
+            f.contains(&"membership\tEva Stål\tsocialchef\tLjungby kommun\t0781".to_string()),
+            "{f:?}"
+        );
+        assert!(
+            !f.iter()
+                .any(|x| x.starts_with("membership\tPer Holm\tsocialchef")),
+            "{f:?}"
+        );
+        // A given name of unknown gender may still be referred to.
+        let f = facts("Vi talade med Kim Berg. Hon är socialchef i Ljungby kommun.");
+        assert!(
+            f.contains(&"membership\tKim Berg\tsocialchef\tLjungby kommun\t0781".to_string()),
+            "{f:?}"
         );
     }
 

@@ -208,6 +208,9 @@ pub struct Rules {
     pub surnames: HashSet<String>,
     /// Given names that are also common words: names only before a surname.
     pub ambiguous_given_names: HashSet<String>,
+    /// Given names only women (`true`) or only men (`false`) carry
+    /// (`fornamn_kon.tsv`): "hon"/"han" do not refer to the other gender.
+    pub given_name_gender: HashMap<String, bool>,
     /// Capitalised words that are never part of a person's name.
     pub not_names: HashSet<String>,
     /// Lowercased role form → lemma.
@@ -388,6 +391,25 @@ impl Rules {
         let given_names = first_column(&g.join("fornamn.tsv"))?.collect();
         let surnames = first_column(&g.join("efternamn.tsv"))?.collect();
         let ambiguous_given_names = first_column(&g.join("fornamn_tvetydiga.tsv"))?.collect();
+        let gender_file = g.join("fornamn_kon.tsv");
+        let mut given_name_gender = HashMap::new();
+        for row in tsv_rows(&read(&gender_file)?) {
+            let female = match row.get(1).copied() {
+                Some("k") => true,
+                Some("m") => false,
+                other => {
+                    return Err(RuleError::Syntax {
+                        file: gender_file,
+                        message: format!(
+                            "{}: the gender must be k or m, not {:?}",
+                            row[0],
+                            other.unwrap_or("")
+                        ),
+                    });
+                }
+            };
+            given_name_gender.insert(row[0].to_string(), female);
+        }
         let not_names = first_column(&g.join("inte_namn.tsv"))?.collect();
         let mut role_forms = HashMap::new();
         let mut role_kinds = HashMap::new();
@@ -564,6 +586,7 @@ impl Rules {
             given_names,
             surnames,
             ambiguous_given_names,
+            given_name_gender,
             not_names,
             role_forms,
             role_kinds,
@@ -735,6 +758,21 @@ impl Rules {
     pub fn load_default() -> Result<Rules> {
         let dir = Rules::default_dir();
         Rules::load(&dir).with_context(|| format!("loading rules from {}", dir.display()))
+    }
+
+    /// May a pronoun ("hon", "han", any case) refer to a person with this
+    /// full name? Not when the given name is known to be the other
+    /// gender's; yes when it is unknown.
+    pub fn pronoun_fits(&self, pronoun: &str, full_name: &str) -> bool {
+        let female = match pronoun.to_lowercase().as_str() {
+            "hon" => true,
+            "han" => false,
+            _ => return true,
+        };
+        let first = full_name.split([' ', '-']).next().unwrap_or("");
+        self.given_name_gender
+            .get(first)
+            .is_none_or(|&g| g == female)
     }
 
     /// The rules folder used when none is given: `$SOCIALGRAF_RULES`, else
