@@ -796,6 +796,11 @@ impl Rules {
             "NAMES".to_string(),
             format!(r"(?P<persons>{one}(?:(?:,\s*|\s+och\s+){one})*)"),
         );
+        // "Anna Ek (S)": a party or other short tag in brackets after a name.
+        m.insert(
+            "PARTY".to_string(),
+            r"(?:\s*\(\p{Lu}{1,3}\p{Ll}?\))?".to_string(),
+        );
         m.insert(
             "PRONOUN".to_string(),
             r"(?P<pronoun>[Hh]on|[Hh]an)".to_string(),
