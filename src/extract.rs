@@ -1633,6 +1633,19 @@ mod tests {
     }
 
     #[test]
+    fn an_organisation_in_the_genitive_is_named_without_its_s() {
+        let f = facts(
+            "Budgeten i Kramfors kommun är ansträngd. \
+             Socialnämndens nya introduktionsprogram ska hjälpa nyanställda socialsekreterare.",
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.starts_with("initiative\tintroduktionsprogram\t\tSocialnämnden\t")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
     fn a_pronoun_refers_to_the_last_person_of_its_gender() {
         let f = facts(
             "Vi träffade Eva Stål på mötet i Ljungby. Där var också Per Holm. \

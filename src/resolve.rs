@@ -397,6 +397,21 @@ impl<'a> Resolver<'a> {
     /// known organisation, then a capitalised name or an organisation phrase
     /// with a place, then a municipality, then a lowercase organisation
     /// phrase; the earliest wins within a rank.
+    /// "Socialnämndens ordförande": an organisation phrase whose last word
+    /// is a head noun in the genitive names the organisation itself.
+    fn without_genitive<'t>(&self, phrase: &'t str) -> &'t str {
+        let Some(stem) = phrase.strip_suffix('s') else {
+            return phrase;
+        };
+        let last = stem.rsplit(' ').next().unwrap_or(stem).to_lowercase();
+        let head = |f: &String| f.len() >= 4 && last.ends_with(f.as_str());
+        if self.head_forms.iter().flatten().any(head) {
+            stem
+        } else {
+            phrase
+        }
+    }
+
     fn org_in(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
         // Stop at the next person named in the text.
         let seg = match self
@@ -432,7 +447,7 @@ impl<'a> Resolver<'a> {
             }
         }
         if let Some(m) = self.org_phrase.find(seg) {
-            let phrase = m.as_str();
+            let phrase = self.without_genitive(m.as_str());
             // "Partille kommun", "Göteborgs stad", even misspelt
             // ("Helsingsborgs stad"): the municipality itself.
             let whole = self
