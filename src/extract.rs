@@ -1166,6 +1166,16 @@ impl Doc<'_> {
                 }
             }
         }
+        // "I Krokoms kommun är läget ett annat. Där är det svårt att
+        // rekrytera.": the one municipality the previous sentence of the
+        // paragraph names.
+        let previous = i
+            .checked_sub(1)
+            .filter(|&p| self.text.sentences[p].paragraph == s.paragraph)
+            .and_then(|p| self.municipalities.get(p));
+        if let Some([one]) = previous.map(Vec::as_slice) {
+            return Some(one.clone());
+        }
         self.near_context_org(s)
     }
 }
@@ -1641,6 +1651,23 @@ mod tests {
         assert!(
             f.iter()
                 .any(|x| x.starts_with("initiative\tintroduktionsprogram\t\tSocialnämnden\t")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_problem_belongs_to_the_municipality_of_the_sentence_before() {
+        let f = facts(
+            "I Östersunds kommun har många socialsekreterare slutat. Östersund anlitar \
+             inhyrda konsulter. I Krokoms kommun är läget ett annat. Där är det svårt \
+             att rekrytera erfarna socialsekreterare.",
+        );
+        assert!(
+            f.contains(&"faces\tKrokoms kommun\t\trekrytering\t2309".to_string()),
+            "{f:?}"
+        );
+        assert!(
+            !f.contains(&"faces\tÖstersunds kommun\t\trekrytering\t2380".to_string()),
             "{f:?}"
         );
     }
