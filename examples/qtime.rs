@@ -44,7 +44,8 @@ fn main() {
         let mut times = Vec::new();
         let started = Instant::now();
         let mut rows = Vec::new();
-        while times.len() < runs && (times.is_empty() || started.elapsed() < Duration::from_secs(30))
+        while times.len() < runs
+            && (times.is_empty() || started.elapsed() < Duration::from_secs(30))
         {
             let t = Instant::now();
             rows.clear();
@@ -64,7 +65,10 @@ fn main() {
             q.name,
             times[times.len() / 2],
             times[times.len() - 1],
-            rows.iter().filter(|b| **b == b'\n').count().saturating_sub(1),
+            rows.iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1),
             times.len()
         );
     }
