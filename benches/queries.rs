@@ -539,9 +539,35 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Sends one request of the mix and returns the response body; any status
-/// but 200 stops the run.
+/// Requests answered 500 "Resource temporarily unavailable" (EAGAIN) and
+/// sent again (Oxigraph's server gives it under fast concurrent requests).
+static RETRIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sends one request of the mix and returns the response body; a 500 with
+/// "os error 11" (EAGAIN) is sent again, up to 10 times, and counted in
+/// [`RETRIED`]; any other status but 200 stops the run.
 fn send(agent: &ureq::Agent, server: &Server, r: &Request, canned: bool) -> Vec<u8> {
+    let mut attempt = 0;
+    loop {
+        let (status, body) = send_once(agent, server, r, canned);
+        if status == 200 {
+            return body;
+        }
+        let eagain = status == 500 && String::from_utf8_lossy(&body).contains("os error 11");
+        assert!(
+            eagain && attempt < 10,
+            "{} {}: status {status}: {}",
+            server.name,
+            r.name,
+            String::from_utf8_lossy(&body)
+        );
+        attempt += 1;
+        RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn send_once(agent: &ureq::Agent, server: &Server, r: &Request, canned: bool) -> (u16, Vec<u8>) {
     let answer = if canned {
         agent
             .get(format!("{}{}", server.base, r.canned))
@@ -555,21 +581,14 @@ fn send(agent: &ureq::Agent, server: &Server, r: &Request, canned: bool) -> Vec<
             .send(r.sparql.as_str())
     };
     let mut response = answer.unwrap_or_else(|e| panic!("{} {}: {e}", server.name, r.name));
-    let status = response.status();
+    let status = response.status().as_u16();
     let body = response
         .body_mut()
         .with_config()
         .limit(u64::MAX)
         .read_to_vec()
         .unwrap_or_else(|e| panic!("{} {}: reading the body: {e}", server.name, r.name));
-    assert!(
-        status == 200,
-        "{} {}: status {status}: {}",
-        server.name,
-        r.name,
-        String::from_utf8_lossy(&body)
-    );
-    body
+    (status, body)
 }
 
 /// Rows of a SPARQL JSON result.
@@ -683,6 +702,10 @@ fn throughput(mix: &[Request], sg: &Server, ox: &Server, round: Duration) {
         let (s, o, c) = (qps(totals[0]), qps(totals[1]), qps(totals[2]));
         println!("{clients:>7} {s:>16.1} {o:>16.1} {:>10.3} {c:>22.1}", s / o);
     }
+    println!(
+        "requests sent again after a 500 EAGAIN so far: {}",
+        RETRIED.load(std::sync::atomic::Ordering::Relaxed)
+    );
 }
 
 /// The peer's binary: `$OXIGRAPH_BIN`, the project's virtual environment,
