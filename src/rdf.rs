@@ -354,7 +354,16 @@ impl GraphBuilder {
         }
         if let EntityKind::Municipality = kind {
             if !kommun.is_empty() {
-                self.add(&node, iri(SKOS, "altLabel"), lang(name, "sv"));
+                // The official name is in the shared graph already
+                // (`add_municipalities`); said again in every document's
+                // graph, it would match once per document in the union of
+                // the graphs, which Oxigraph takes as a bag.
+                let official = rules
+                    .municipality_by_code(kommun)
+                    .is_some_and(|m| m.official() == name);
+                if !official {
+                    self.add(&node, iri(SKOS, "altLabel"), lang(name, "sv"));
+                }
                 return node;
             }
         }
