@@ -715,6 +715,54 @@ mod tests {
         assert_eq!(slug("!!"), "x");
     }
 
+    /// A municipality's official name is said once, in the shared graph:
+    /// repeated in every document's graph it would match once per document
+    /// in the union of the graphs (a bag). Other spellings stay with the
+    /// document that wrote them.
+    #[test]
+    fn a_document_graph_leaves_a_municipality_official_name_to_the_shared_graph() {
+        let rules = Rules::load_default().expect("rules");
+        let extractor = crate::extract::Extractor::new(&rules);
+        let text = "Borås stad har svårt att rekrytera socionomer. \
+                    Även Borås har problem med hög personalomsättning.";
+        let doc = Document {
+            id: "d".into(),
+            path: "d.txt".into(),
+            text: text.into(),
+            hash: "0".into(),
+        };
+        let facts = extractor.extract("d", text).facts;
+        assert!(!facts.is_empty());
+        let borås = ids::municipality("1490");
+        let labels = |triples: &[Triple]| -> BTreeSet<String> {
+            triples
+                .iter()
+                .filter(|t| t.subject == borås.clone().into())
+                .filter(|t| {
+                    [
+                        format!("{RDFS}label"),
+                        format!("{SKOS}prefLabel"),
+                        format!("{SKOS}altLabel"),
+                    ]
+                    .contains(&t.predicate.as_str().to_string())
+                })
+                .filter_map(|t| match &t.object {
+                    Term::Literal(l) => Some(l.value().to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let official = rules
+            .municipality_by_code("1490")
+            .map(|m| m.official())
+            .expect("Borås");
+        let shared = labels(&shared_triples(&rules));
+        let in_doc = labels(&document_triples(&doc, "d.txt", &facts, &rules));
+        assert!(shared.contains(&official), "{shared:?}");
+        assert!(!in_doc.contains(&official), "{in_doc:?}");
+        assert!(in_doc.contains("Borås stad"), "{in_doc:?}");
+    }
+
     #[test]
     fn name_variants_meet() {
         let k = EntityKind::Municipality;
