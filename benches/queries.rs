@@ -366,12 +366,7 @@ fn latency(dir: &Path, queries: &[CannedQuery]) -> BTreeMap<String, usize> {
     );
     let mut rows_of = BTreeMap::new();
     for q in queries {
-        let given: BTreeMap<String, String> = q
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.example.clone()))
-            .collect();
-        let bindings = q.bindings(&given).expect("bindings");
+        let bindings = q.example_bindings().expect("bindings");
         let mut times = Vec::with_capacity(RUNS);
         let mut rows = 0;
         let started = Instant::now();

@@ -8,7 +8,6 @@
 //! until 30 s have passed (at least one), then the median and the largest
 //! time are printed.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -35,12 +34,7 @@ fn main() {
         .iter()
         .filter(|q| names.is_empty() || names.contains(&q.name))
     {
-        let given: BTreeMap<String, String> = q
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.example.clone()))
-            .collect();
-        let bindings = q.bindings(&given).expect("bindings");
+        let bindings = q.example_bindings().expect("bindings");
         let mut times = Vec::new();
         let started = Instant::now();
         let mut rows = Vec::new();

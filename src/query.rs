@@ -132,6 +132,17 @@ impl CannedQuery {
         crate::data_dir("SOCIALGRAF_QUERIES", "queries")
     }
 
+    /// The bindings of the parameters' example values (their `# param:`
+    /// lines), as benches and timing tools run a query.
+    pub fn example_bindings(&self) -> Result<Vec<(Variable, Term)>> {
+        let given = self
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.example.clone()))
+            .collect();
+        self.bindings(&given)
+    }
+
     /// The bindings for `given` (name → value): every declared parameter
     /// must be given, and nothing else. Values become plain literals.
     pub fn bindings(&self, given: &BTreeMap<String, String>) -> Result<Vec<(Variable, Term)>> {
