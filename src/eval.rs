@@ -5,15 +5,19 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::facts::{Relation, Row};
 
 /// Normalises a string for comparison: NFC, case folding, white space runs
 /// collapsed, a trailing `.`/`,` dropped.
 pub fn norm(s: &str) -> String {
-    let folded: String = s.nfc().collect::<String>().to_lowercase();
-    let mut out = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        crate::text::lowercase(s)
+    } else {
+        crate::text::lowercase(&s.nfc().collect::<String>())
+    };
+    let mut out = crate::text::one_line(&folded).into_owned();
     while out.ends_with(['.', ',']) {
         out.pop();
         out = out.trim_end().to_string();

@@ -230,7 +230,9 @@ fn sentence_context(
             let section = text.sentences[i].section;
             let lo = i.saturating_sub(before);
             let hi = (i + after).min(n.saturating_sub(1));
-            let mut counts: BTreeMap<&str, (usize, usize, &OrgRef)> = BTreeMap::new();
+            // (key, count, recency, first mention): few organisations are
+            // named near a sentence, so a list beats a map.
+            let mut counts: Vec<(&str, usize, usize, &OrgRef)> = Vec::new();
             for (j, found) in keyed.iter().enumerate().take(hi + 1).skip(lo) {
                 if found.is_empty() || text.sentences[j].section != section {
                     continue;
@@ -239,15 +241,20 @@ fn sentence_context(
                     // Ties go to the nearest mention before the sentence,
                     // then to the nearest after it.
                     let recency = if j <= i { n + j } else { n - j };
-                    let e = counts.entry(code).or_insert((0, recency, org));
-                    e.0 += 1;
-                    e.1 = e.1.max(recency);
+                    match counts.iter_mut().find(|e| e.0 == code) {
+                        Some(e) => {
+                            e.1 += 1;
+                            e.2 = e.2.max(recency);
+                        }
+                        None => counts.push((code, 1, recency, org)),
+                    }
                 }
             }
+            // The key breaks the last ties: the same choice every run.
             counts
-                .into_values()
-                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, _, org)| org.clone())
+                .into_iter()
+                .max_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)))
+                .map(|(_, _, _, org)| org.clone())
         })
         .collect()
 }
@@ -353,13 +360,7 @@ impl Doc<'_> {
     ) -> Fact {
         let (start, end) = self.text.original_span(s.start, s.end);
         // Names broken across lines ("Göteborgs\nregionen") are one line.
-        let one_line = |name: &str| {
-            if name.contains(char::is_whitespace) {
-                name.split_whitespace().collect::<Vec<_>>().join(" ")
-            } else {
-                name.to_string()
-            }
-        };
+        let one_line = |name: &str| crate::text::one_line(name).into_owned();
         Fact {
             relation,
             subject: one_line(subject),

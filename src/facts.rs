@@ -188,7 +188,7 @@ pub fn distinct(facts: &[Fact]) -> Vec<&Fact> {
 pub const HEADER: &str = "relation\tsubject\trole\tobject\tkommun";
 
 pub(crate) fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::one_line(s).into_owned()
 }
 
 /// Writes facts as TSV in the exchange format: the header, then one line

@@ -150,7 +150,9 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
-            municipality_suffixes: AhoCorasick::new([" kommun", " stad", " Kommun", " Stad"])
+            // Without the space before: the automaton's prefilter then
+            // skips to rarer bytes than every space of a sentence.
+            municipality_suffixes: AhoCorasick::new(["kommun", "stad", "Kommun", "Stad"])
                 .unwrap_or_else(|_| unreachable!("four short literals always build")),
             head_forms: rules
                 .org_heads
@@ -264,13 +266,14 @@ impl<'a> Resolver<'a> {
     /// municipality's name, right before `kommun` or `stad`.
     fn misspelt_municipalities(&self, text: &str) -> Vec<OrgRef> {
         let mut out = Vec::new();
-        // Every `kommun`, then every `stad`, `Kommun`, `Stad`: one scan finds
-        // them all (none can overlap another: each begins with the only
-        // space in it), sorted into that order.
+        // Every ` kommun`, then every ` stad`, ` Kommun`, ` Stad` (at the
+        // space): one scan finds them all (none can overlap another), sorted
+        // into that order.
         let mut suffixes: Vec<(usize, usize)> = self
             .municipality_suffixes
             .find_iter(text)
-            .map(|m| (m.pattern().as_usize(), m.start()))
+            .filter(|m| m.start() > 0 && text.as_bytes()[m.start() - 1] == b' ')
+            .map(|m| (m.pattern().as_usize(), m.start() - 1))
             .collect();
         suffixes.sort_unstable();
         for (_, at) in suffixes {
@@ -345,7 +348,7 @@ impl<'a> Resolver<'a> {
     pub fn split_roles(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
         // Lines wrapped inside the list ("verksamhetschef\noch delägare").
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = crate::text::one_line(text);
         for part in text
             .split([','])
             .flat_map(|p| p.split(" och "))

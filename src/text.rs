@@ -4,6 +4,7 @@
 //!
 //! The entry point is [`Text::new`]; extraction works on [`Text::sentences`].
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use unicode_normalization::char::{canonical_combining_class, compose};
@@ -84,24 +85,56 @@ impl Text {
 }
 
 /// The same as [`str::to_lowercase`], faster on Swedish text: the standard
-/// one looks every non-ASCII character up in a table, this one maps
-/// Latin-1 letters (å, ä, ö, é...) directly.
+/// one looks every non-ASCII character up in a table, this one copies runs
+/// of characters below U+00C0 (ASCII and caseless Latin-1) at once and maps
+/// Latin-1 letters (Å, Ä, Ö, É...) directly.
 pub fn lowercase(s: &str) -> String {
-    // The capital sigma lowercases by context: the standard way handles it.
-    if s.contains('Σ') {
-        return s.to_lowercase();
-    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut rest = s;
+    loop {
+        // A byte from 0xC3 on leads a character from U+00C0 on, so the run
+        // before it ends at a character boundary.
+        let run = rest.bytes().position(|b| b >= 0xC3).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..run]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         match c {
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            '\0'..='\u{BF}' | '×' | 'ß'..='ÿ' => out.push(c),
             // À..Þ: the lowercase letter is 0x20 further on.
-            'À'..='Þ' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            'À'..='Þ' if c != '×' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            'ß'..='ÿ' => out.push(c),
+            // The capital sigma lowercases by context: the standard way
+            // handles it.
+            'Σ' => return s.to_lowercase(),
             _ => out.extend(c.to_lowercase()),
         }
+        rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// `s` with its white space runs collapsed to single spaces and trimmed
+/// (names and sentences broken across lines are one line); borrowed when
+/// it already is.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    let mut previous_space = true;
+    let clean = s.chars().all(|c| {
+        let ok = if c == ' ' {
+            !previous_space
+        } else {
+            !c.is_whitespace()
+        };
+        previous_space = c == ' ';
+        ok
+    }) && !s.ends_with(' ');
+    if clean {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 fn is_dash(c: char) -> bool {
@@ -563,6 +596,20 @@ mod tests {
         fn lowercase_of_latin_and_greek(s in "[a-zA-Z\u{80}-\u{24F}ΣσςİK ]{0,20}") {
             proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
         }
+
+        #[test]
+        fn one_line_collapses_white_space(s in "[a\u{e5} \t\n\u{a0}\u{2028}]{0,20}") {
+            proptest::prop_assert_eq!(
+                one_line(&s),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+
+    #[test]
+    fn one_line_borrows_a_line_that_is_clean() {
+        assert!(matches!(one_line("Anna Ek, socialchef"), Cow::Borrowed(_)));
+        assert_eq!(one_line(" Göteborgs\n  regionen "), "Göteborgs regionen");
     }
 
     fn norm(s: &str) -> String {
