@@ -1203,7 +1203,7 @@ pub(crate) fn compile(re: &str) -> Regex {
     // The organisation phrase is a large case-insensitive alternation: with
     // the default lazy-DFA cache the engine gives up and falls back to the
     // slow NFA simulation on every sentence.
-    regex::RegexBuilder::new(re)
+    regex::RegexBuilder::new(&crate::rules::latin_letters(re))
         .size_limit(256 << 20)
         .dfa_size_limit(64 << 20)
         .build()

@@ -5,7 +5,9 @@
 //!
 //! The entry point is [`Rules::load`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -204,34 +206,34 @@ struct ProblemFile {
 #[derive(Debug)]
 pub struct Rules {
     pub dir: PathBuf,
-    pub given_names: HashSet<String>,
-    pub surnames: HashSet<String>,
+    pub given_names: FxHashSet<String>,
+    pub surnames: FxHashSet<String>,
     /// Given names that are also common words: names only before a surname.
-    pub ambiguous_given_names: HashSet<String>,
+    pub ambiguous_given_names: FxHashSet<String>,
     /// Given names only women (`true`) or only men (`false`) carry
     /// (`fornamn_kon.tsv`): "hon"/"han" do not refer to the other gender.
-    pub given_name_gender: HashMap<String, bool>,
+    pub given_name_gender: FxHashMap<String, bool>,
     /// Capitalised words that are never part of a person's name.
-    pub not_names: HashSet<String>,
+    pub not_names: FxHashSet<String>,
     /// Lowercased role form → lemma.
-    pub role_forms: HashMap<String, String>,
+    pub role_forms: FxHashMap<String, String>,
     /// Role lemma → its kind in roller.tsv (`chef`, `forskare`...).
-    pub role_kinds: HashMap<String, String>,
+    pub role_kinds: FxHashMap<String, String>,
     /// (inflected suffix, lemma suffix, minimum prefix length), longest first.
     pub role_suffixes: Vec<(String, String, usize)>,
     /// Positions in `role_suffixes` of each suffix text, and the distinct
     /// suffix lengths: a word's candidate suffixes are looked up rather
     /// than every suffix tried.
-    role_suffix_at: HashMap<String, Vec<usize>>,
+    role_suffix_at: FxHashMap<String, Vec<usize>>,
     role_suffix_lens: Vec<usize>,
     pub municipalities: Vec<Municipality>,
     /// Lowercased name variants → index into `municipalities`.
-    pub municipality_names: HashMap<String, usize>,
+    pub municipality_names: FxHashMap<String, usize>,
     /// Extra names of municipalities as written (`kommun_alias.tsv`).
     pub municipality_aliases: Vec<String>,
     /// Municipality names that are also common words or surnames: they
     /// count only with `kommun`/`stad` after them.
-    pub ambiguous_municipalities: HashSet<String>,
+    pub ambiguous_municipalities: FxHashSet<String>,
     /// Words that end the organisation part of an apposition.
     pub clause_words: Vec<String>,
     /// Words that never end an initiative's name.
@@ -243,19 +245,19 @@ pub struct Rules {
     pub known_orgs: Vec<KnownOrg>,
     /// Each name and alias of `known_orgs` → the first organisation that
     /// has it.
-    known_org_at: HashMap<String, usize>,
+    known_org_at: FxHashMap<String, usize>,
     pub org_heads: Vec<OrgHead>,
     /// Each head and form of `org_heads` → the kind of the first head that
     /// has it (see [`Rules::bare_org_head`]).
-    org_head_kind: HashMap<String, String>,
+    org_head_kind: FxHashMap<String, String>,
     /// The kinds of `org_heads` at level `unit`, and at level `top`.
-    unit_kinds: HashSet<String>,
-    top_kinds: HashSet<String>,
+    unit_kinds: FxHashSet<String>,
+    top_kinds: FxHashSet<String>,
     /// Each municipality name and genitive, lowercased, and every string
     /// one letter shorter → the municipalities that have it: a word one
     /// edit off a name shares one of these strings with it, so only those
     /// municipalities are compared (see [`Rules::municipality_one_letter_off`]).
-    one_letter_off: HashMap<String, Vec<usize>>,
+    one_letter_off: FxHashMap<String, Vec<usize>>,
     pub concepts: Vec<Concept>,
     pub problem_words: Regex,
     /// One regex per concept over its cues, and one over its strong cues.
@@ -306,6 +308,44 @@ impl SentenceCandidates<'_> {
         self.may
             .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
     }
+}
+
+/// A pattern with its letter and digit classes narrowed to the script
+/// Swedish texts are written in: `\p{L}`, `\p{Lu}` and `\p{Ll}` (also
+/// inside brackets) match letters of the Latin script only (a–z, å, ä, ö,
+/// é, ü, ø, ç, ł, ş...), and `\d` matches 0–9. Every pattern is compiled
+/// through this: a class of all Unicode letters makes the automata several
+/// times larger, which costs time on every sentence and when the rules load.
+/// A doubled backslash (`\\p`) is a literal backslash and stays.
+pub fn latin_letters(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 64);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let replaced = [
+            (r"\p{Lu}", r"[\p{Lu}&&\p{Latin}]"),
+            (r"\p{Ll}", r"[\p{Ll}&&\p{Latin}]"),
+            (r"\p{L}", r"[\p{L}&&\p{Latin}]"),
+            (r"\d", "[0-9]"),
+        ]
+        .into_iter()
+        .find(|(from, _)| rest.starts_with(from));
+        match replaced {
+            Some((from, to)) => {
+                out.push_str(to);
+                rest = &rest[from.len()..];
+            }
+            None => {
+                // Any other escape, `\\` included, is copied whole.
+                let len = rest[1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..1 + len]);
+                rest = &rest[1 + len..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -392,7 +432,7 @@ impl Rules {
         let surnames = first_column(&g.join("efternamn.tsv"))?.collect();
         let ambiguous_given_names = first_column(&g.join("fornamn_tvetydiga.tsv"))?.collect();
         let gender_file = g.join("fornamn_kon.tsv");
-        let mut given_name_gender = HashMap::new();
+        let mut given_name_gender = FxHashMap::default();
         for row in tsv_rows(&read(&gender_file)?) {
             let female = match row.get(1).copied() {
                 Some("k") => true,
@@ -411,8 +451,8 @@ impl Rules {
             given_name_gender.insert(row[0].to_string(), female);
         }
         let not_names = first_column(&g.join("inte_namn.tsv"))?.collect();
-        let mut role_forms = HashMap::new();
-        let mut role_kinds = HashMap::new();
+        let mut role_forms = FxHashMap::default();
+        let mut role_kinds = FxHashMap::default();
         for row in tsv_rows(&read(&g.join("roller.tsv"))?) {
             let lemma = row[0].to_lowercase();
             role_forms.insert(lemma.clone(), lemma.clone());
@@ -440,7 +480,7 @@ impl Rules {
         }
         role_suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         role_suffixes.dedup();
-        let mut role_suffix_at: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut role_suffix_at: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, (suffix, _, _)) in role_suffixes.iter().enumerate() {
             role_suffix_at.entry(suffix.clone()).or_default().push(i);
         }
@@ -459,7 +499,7 @@ impl Rules {
                 county: row[2].to_string(),
             });
         }
-        let mut municipality_names = HashMap::new();
+        let mut municipality_names = FxHashMap::default();
         for (i, m) in municipalities.iter().enumerate() {
             let genitive = m.genitive();
             for v in [
@@ -533,7 +573,7 @@ impl Rules {
             // Patterns hold large alternations (every role form); a larger
             // lazy-DFA cache keeps matching from falling back to the slow
             // NFA simulation on long sentences.
-            regex::RegexBuilder::new(pat)
+            regex::RegexBuilder::new(&latin_letters(pat))
                 .size_limit(256 << 20)
                 .dfa_size_limit(64 << 20)
                 .build()
@@ -1048,8 +1088,8 @@ impl Rules {
 /// The index behind [`Rules::municipality_one_letter_off`]: each
 /// municipality's lowercased name and genitive, and each of them with one
 /// letter dropped.
-fn one_letter_off_index(municipalities: &[Municipality]) -> HashMap<String, Vec<usize>> {
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+fn one_letter_off_index(municipalities: &[Municipality]) -> FxHashMap<String, Vec<usize>> {
+    let mut index: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     for (i, m) in municipalities.iter().enumerate() {
         for name in [m.name.to_lowercase(), m.genitive().to_lowercase()] {
             let chars: Vec<char> = name.chars().collect();
@@ -1100,5 +1140,21 @@ mod tests {
         assert!(!one_edit_apart(&w("malmö"), &w("malmö")));
         assert!(!one_edit_apart(&w("lund"), &w("lunds-x")));
         assert!(!one_edit_apart(&w("abcd"), &w("badc")));
+    }
+
+    #[test]
+    fn letter_classes_are_narrowed_to_the_latin_script() {
+        assert_eq!(
+            latin_letters(r"\p{Lu}[\p{Ll}'-]+\s\d{4}"),
+            r"[\p{Lu}&&\p{Latin}][[\p{Ll}&&\p{Latin}]'-]+\s[0-9]{4}"
+        );
+        // An escaped backslash and other classes stay as they are.
+        assert_eq!(latin_letters(r"\\p{L}\P{L}\w"), r"\\p{L}\P{L}\w");
+        let name = regex::Regex::new(&latin_letters(r"^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+$"))
+            .expect("a valid pattern");
+        for latin in ["Łukasz Nowak", "Çağla Şahin", "Åsa Öberg", "Nguyễn Văn"] {
+            assert!(name.is_match(latin), "{latin}");
+        }
+        assert!(!name.is_match("Иван Петров"));
     }
 }
