@@ -2,7 +2,8 @@
 //! at least 50 MB. Prints MB/s on one core and on all cores, and the ratio to
 //! the target of 20 MB/s per core.
 //!
-//! Run: `cargo bench --bench extract` (release profile).
+//! Run: `cargo bench --bench extract` (release profile). It allocates with
+//! mimalloc, as the `socialgraf` binary does.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -10,6 +11,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use socialgraf::extract::Extractor;
 use socialgraf::rules::Rules;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TARGET_MB_PER_S_PER_CORE: f64 = 20.0;
 const MIN_BYTES: usize = 50 * 1000 * 1000;

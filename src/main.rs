@@ -9,6 +9,11 @@ use socialgraf::app::{self, CorpusOptions, Status};
 
 use crate::cli::{Cli, Command, ResultsFormat};
 
+/// Extraction allocates many small strings (names, spans, facts): mimalloc
+/// makes it about a tenth faster than the system allocator (README, Speed).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     let stdout = std::io::stdout();
