@@ -1004,6 +1004,8 @@ impl Doc<'_> {
                 }
                 _ => lower.clone(),
             };
+            // One searcher for every later sentence.
+            let finder = memchr::memmem::Finder::new(&name);
             let section = self.text.sentences[at].section;
             for (j, later) in self.text.sentences.iter().enumerate().skip(at + 1) {
                 if later.section != section {
@@ -1013,7 +1015,7 @@ impl Doc<'_> {
                 let Some((lower, may)) = self.scanned.get(j).and_then(Option::as_ref) else {
                     continue;
                 };
-                if !lower.contains(&name) {
+                if finder.find(lower.as_bytes()).is_none() {
                     continue;
                 }
                 let text = self.text.sentence_text(later);

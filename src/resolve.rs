@@ -4,7 +4,7 @@
 //! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
 //! organisation's IRI is minted from, so that name variants meet.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
 use crate::extract::compile;
@@ -14,8 +14,17 @@ use crate::rules::Rules;
 /// Finds gazetteer names in text as whole words (Aho-Corasick, leftmost
 /// longest, case-sensitive): much faster than a regex alternation of
 /// thousands of names with Unicode word boundaries.
+///
+/// The automaton is only run where a name can start: at each byte that
+/// begins some name (a capital letter, for municipalities), an anchored
+/// search takes the longest name there. Trying those positions left to
+/// right and going on after each match finds exactly the matches of an
+/// unanchored leftmost-longest scan, without running the automaton over
+/// every byte of every sentence.
 pub struct NameFinder {
     ac: AhoCorasick,
+    /// The first bytes of the names.
+    starts: [bool; 256],
     /// Whether a name may carry a genitive `s` ("Uppsala universitets");
     /// the span returned leaves it out, so it still looks the name up.
     genitive: bool,
@@ -28,15 +37,20 @@ impl NameFinder {
             .map(|n| n.as_ref().to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        // A full DFA: it runs over every sentence, twice (municipalities
-        // and known organisations), and stays a few megabytes.
+        let mut starts = [false; 256];
+        for n in &names {
+            starts[usize::from(n.as_bytes()[0])] = true;
+        }
+        // A full DFA for anchored searches only: a trie of the names.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(&names)
             .or_else(|_| AhoCorasick::new(Vec::<String>::new()));
         NameFinder {
             ac: ac.unwrap_or_else(|_| unreachable!("an empty automaton always builds")),
+            starts,
             genitive: false,
         }
     }
@@ -50,16 +64,33 @@ impl NameFinder {
     /// Byte ranges of whole-word occurrences, left to right.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
         let word = |c: char| c.is_alphanumeric() || c == '_';
-        self.ac
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .filter(move |&(a, b)| {
-                let after = &text[b..];
-                let ends = |rest: &str| !rest.chars().next().is_some_and(word);
-                !text[..a].chars().next_back().is_some_and(word)
-                    && (ends(after)
-                        || (self.genitive && after.starts_with('s') && ends(&after[1..])))
-            })
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            while at < bytes.len() {
+                // A first byte of a name is never a UTF-8 continuation byte:
+                // `p` is a character boundary.
+                let p = at
+                    + bytes[at..]
+                        .iter()
+                        .position(|&b| self.starts[usize::from(b)])?;
+                let input = Input::new(text).span(p..text.len()).anchored(Anchored::Yes);
+                match self.ac.find(input) {
+                    Some(m) => {
+                        at = m.end();
+                        return Some((m.start(), m.end()));
+                    }
+                    None => at = p + 1,
+                }
+            }
+            None
+        })
+        .filter(move |&(a, b)| {
+            let after = &text[b..];
+            let ends = |rest: &str| !rest.chars().next().is_some_and(word);
+            !text[..a].chars().next_back().is_some_and(word)
+                && (ends(after) || (self.genitive && after.starts_with('s') && ends(&after[1..])))
+        })
     }
 }
 
