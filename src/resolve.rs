@@ -682,3 +682,44 @@ pub fn org_key(org_name: &str, kommun: &str, kind: &EntityKind) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`NameFinder::find_iter`] must equal: an unanchored
+    /// leftmost-longest scan over every byte, then the whole-word filter.
+    fn scanned(names: &[&str], text: &str) -> Vec<(usize, usize)> {
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .expect("small automaton");
+        ac.find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .filter(|&(a, b)| {
+                !text[..a].chars().next_back().is_some_and(word)
+                    && !text[b..].chars().next().is_some_and(word)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_are_found_as_whole_words() {
+        let finder = NameFinder::new(["Borås", "Borås stad", "Ale", "Sala"]);
+        let text = "Borås stadshus, Alexander i Ale och Borås stad. Sala";
+        let found: Vec<&str> = finder.find_iter(text).map(|(a, b)| &text[a..b]).collect();
+        // "Borås stad" is the longest name at the start but not a whole word
+        // there, and it hides the shorter "Borås", as in a plain scan.
+        assert_eq!(found, ["Ale", "Borås stad", "Sala"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn anchored_search_finds_what_a_scan_finds(text in "[ABÅab å.-]{0,30}") {
+            let names = ["Ab", "Aba", "Åb", "Ba b", "B", "bÅ"];
+            let finder = NameFinder::new(names);
+            proptest::prop_assert_eq!(finder.find_iter(&text).collect::<Vec<_>>(), scanned(&names, &text));
+        }
+    }
+}
