@@ -25,6 +25,9 @@ pub struct NameFinder {
     ac: AhoCorasick,
     /// The first bytes of the names.
     starts: [bool; 256],
+    /// The first characters of the names, sorted: a first byte such as
+    /// 0xC3 also begins å, ä and ö, which begin no name.
+    start_chars: Vec<char>,
     /// Whether a name may carry a genitive `s` ("Uppsala universitets");
     /// the span returned leaves it out, so it still looks the name up.
     genitive: bool,
@@ -38,9 +41,13 @@ impl NameFinder {
             .filter(|n| !n.is_empty())
             .collect();
         let mut starts = [false; 256];
+        let mut start_chars = Vec::new();
         for n in &names {
             starts[usize::from(n.as_bytes()[0])] = true;
+            start_chars.extend(n.chars().next());
         }
+        start_chars.sort_unstable();
+        start_chars.dedup();
         // A full DFA for anchored searches only: a trie of the names.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -51,6 +58,7 @@ impl NameFinder {
         NameFinder {
             ac: ac.unwrap_or_else(|_| unreachable!("an empty automaton always builds")),
             starts,
+            start_chars,
             genitive: false,
         }
     }
@@ -74,6 +82,15 @@ impl NameFinder {
                     + bytes[at..]
                         .iter()
                         .position(|&b| self.starts[usize::from(b)])?;
+                if !bytes[p].is_ascii()
+                    && text[p..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| self.start_chars.binary_search(&c).is_err())
+                {
+                    at = p + 1;
+                    continue;
+                }
                 let input = Input::new(text).span(p..text.len()).anchored(Anchored::Yes);
                 match self.ac.find(input) {
                     Some(m) => {
@@ -125,7 +142,7 @@ pub struct Resolver<'a> {
     person: Regex,
     /// ` kommun`, ` stad`, ` Kommun`, ` Stad`, in the order
     /// [`Self::misspelt_municipalities`] reports what precedes them.
-    municipality_suffixes: AhoCorasick,
+    municipality_suffixes: [memchr::memmem::Finder<'static>; 4],
     /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
     head_forms: Vec<Vec<String>>,
 }
@@ -181,10 +198,8 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
-            // Without the space before: the automaton's prefilter then
-            // skips to rarer bytes than every space of a sentence.
-            municipality_suffixes: AhoCorasick::new(["kommun", "stad", "Kommun", "Stad"])
-                .unwrap_or_else(|_| unreachable!("four short literals always build")),
+            municipality_suffixes: [" kommun", " stad", " Kommun", " Stad"]
+                .map(|s| memchr::memmem::Finder::new(s).into_owned()),
             head_forms: rules
                 .org_heads
                 .iter()
@@ -297,17 +312,11 @@ impl<'a> Resolver<'a> {
     /// municipality's name, right before `kommun` or `stad`.
     fn misspelt_municipalities(&self, text: &str) -> Vec<OrgRef> {
         let mut out = Vec::new();
-        // Every ` kommun`, then every ` stad`, ` Kommun`, ` Stad` (at the
-        // space): one scan finds them all (none can overlap another), sorted
-        // into that order.
-        let mut suffixes: Vec<(usize, usize)> = self
-            .municipality_suffixes
-            .find_iter(text)
-            .filter(|m| m.start() > 0 && text.as_bytes()[m.start() - 1] == b' ')
-            .map(|m| (m.pattern().as_usize(), m.start() - 1))
-            .collect();
-        suffixes.sort_unstable();
-        for (_, at) in suffixes {
+        // Every ` kommun`, then every ` stad`, ` Kommun`, ` Stad` (none can
+        // overlap another: each begins with the only space in it).
+        let suffixes = (self.municipality_suffixes.iter())
+            .flat_map(|finder| finder.find_iter(text.as_bytes()));
+        for at in suffixes {
             let word = text[..at]
                 .rsplit(|c: char| !c.is_alphabetic())
                 .next()
