@@ -1202,13 +1202,7 @@ pub(crate) fn compile(re: &str) -> Regex {
     // Patterns here are built from gazetteer words escaped with
     // `regex::escape`, so they always compile; an empty alternation falls
     // back to a regex that never matches.
-    // The organisation phrase is a large case-insensitive alternation: with
-    // the default lazy-DFA cache the engine gives up and falls back to the
-    // slow NFA simulation on every sentence.
-    regex::RegexBuilder::new(&crate::rules::latin_letters(re))
-        .size_limit(256 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
+    crate::rules::compile_pattern(re)
         .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
 }
 

@@ -40,14 +40,13 @@ impl NameFinder {
             .map(|n| n.as_ref().to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let mut starts = [false; 256];
-        let mut start_chars = Vec::new();
-        for n in &names {
-            starts[usize::from(n.as_bytes()[0])] = true;
-            start_chars.extend(n.chars().next());
-        }
+        let mut start_chars: Vec<char> = names.iter().filter_map(|n| n.chars().next()).collect();
         start_chars.sort_unstable();
         start_chars.dedup();
+        let mut starts = [false; 256];
+        for c in &start_chars {
+            starts[usize::from(c.encode_utf8(&mut [0; 4]).as_bytes()[0])] = true;
+        }
         // A full DFA for anchored searches only: a trie of the names.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -436,10 +435,6 @@ impl<'a> Resolver<'a> {
         self.org_in(seg, ctx)
     }
 
-    /// The organisation a piece of text names. Candidates are ranked: a
-    /// known organisation, then a capitalised name or an organisation phrase
-    /// with a place, then a municipality, then a lowercase organisation
-    /// phrase; the earliest wins within a rank.
     /// "Socialnämndens ordförande": an organisation phrase whose last word
     /// is a head noun in the genitive names the organisation itself.
     fn without_genitive<'t>(&self, phrase: &'t str) -> &'t str {
@@ -455,6 +450,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The organisation a piece of text names. Candidates are ranked: a
+    /// known organisation, then a capitalised name or an organisation phrase
+    /// with a place, then a municipality, then a lowercase organisation
+    /// phrase; the earliest wins within a rank.
     fn org_in(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
         // Stop at the next person named in the text.
         let seg = match self

@@ -6,13 +6,12 @@
 //! The entry point is [`Rules::load`].
 
 use std::collections::{BTreeMap, HashSet};
-
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use regex::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use crate::prefilter::{Candidates, LiteralFilter, required_literals, requires_sub_pattern};
@@ -310,6 +309,18 @@ impl SentenceCandidates<'_> {
     }
 }
 
+/// Compiles a pattern as every regex of the extractor is compiled: with its
+/// letter classes narrowed ([`latin_letters`]) and a large lazy-DFA cache,
+/// so that large alternations (every role form, every organisation head)
+/// do not make the engine fall back to the slow NFA simulation on long
+/// sentences.
+pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(&latin_letters(pattern))
+        .size_limit(256 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+}
+
 /// A pattern with its letter and digit classes narrowed to the script
 /// Swedish texts are written in: `\p{L}`, `\p{Lu}` and `\p{Ll}` (also
 /// inside brackets) match letters of the Latin script only (a–z, å, ä, ö,
@@ -570,18 +581,11 @@ impl Rules {
                 message: e.to_string(),
             })?;
         let compile = |file: &Path, id: &str, pat: &str| {
-            // Patterns hold large alternations (every role form); a larger
-            // lazy-DFA cache keeps matching from falling back to the slow
-            // NFA simulation on long sentences.
-            regex::RegexBuilder::new(&latin_letters(pat))
-                .size_limit(256 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| RuleError::Pattern {
-                    file: file.to_path_buf(),
-                    rule_id: id.to_string(),
-                    message: e.to_string(),
-                })
+            compile_pattern(pat).map_err(|e| RuleError::Pattern {
+                file: file.to_path_buf(),
+                rule_id: id.to_string(),
+                message: e.to_string(),
+            })
         };
         let problem_words = compile(
             &problems_path,

@@ -328,11 +328,13 @@ impl NodeHeap {
     }
 
     fn before(a: (f64, u32), b: (f64, u32)) -> bool {
-        match a.0.total_cmp(&b.0) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => a.1 < b.1,
-        }
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)) == Ordering::Less
+    }
+
+    /// Puts `entry` at index `i` and records where its node is.
+    fn place(&mut self, i: usize, entry: (f64, u32)) {
+        self.entries[i] = entry;
+        self.slot[entry.1 as usize] = i as u32;
     }
 
     /// Inserts `node` at `distance`, or lowers it there if it is in.
@@ -365,12 +367,10 @@ impl NodeHeap {
             if !Self::before(entry, above) {
                 break;
             }
-            self.entries[i] = above;
-            self.slot[above.1 as usize] = i as u32;
+            self.place(i, above);
             i = parent;
         }
-        self.entries[i] = entry;
-        self.slot[entry.1 as usize] = i as u32;
+        self.place(i, entry);
     }
 
     /// Places `entry` at the root or below.
@@ -392,12 +392,10 @@ impl NodeHeap {
             if !Self::before(below, entry) {
                 break;
             }
-            self.entries[i] = below;
-            self.slot[below.1 as usize] = i as u32;
+            self.place(i, below);
             i = best;
         }
-        self.entries[i] = entry;
-        self.slot[entry.1 as usize] = i as u32;
+        self.place(i, entry);
     }
 }
 
