@@ -73,10 +73,12 @@ pub struct Partition {
 
 /// Centrality of every node, highest PageRank first (ties by IRI).
 pub fn centrality(g: &ViewGraph, settings: &Settings) -> Vec<Centrality> {
-    let degree = algo::degree(g);
-    let weighted = algo::weighted_degree(g);
+    // Five algorithms on one graph: index it once.
+    let indexed = algo::IndexedGraph::new(g);
+    let degree = algo::degree(&indexed);
+    let weighted = algo::weighted_degree(&indexed);
     let pagerank = algo::pagerank(
-        g,
+        &indexed,
         &algo::PageRankConfig {
             damping: settings.damping,
             tolerance: settings.tolerance,
@@ -84,14 +86,14 @@ pub fn centrality(g: &ViewGraph, settings: &Settings) -> Vec<Centrality> {
         },
     );
     let betweenness = algo::betweenness(
-        g,
+        &indexed,
         &algo::BetweennessConfig {
             weighted: false,
             normalized: true,
             sample: settings.samples.map(|k| (k, settings.seed)),
         },
     );
-    let components = algo::components(g);
+    let components = algo::components(&indexed);
     let mut out: Vec<Centrality> = g
         .node_indices()
         .map(|n| {

@@ -1,7 +1,7 @@
 //! Evaluation against gold facts, with the matching rules of
 //! `tests/gold/FORMAT.md` (the same as the reference scorer `score.py`).
 //!
-//! The entry point is [`score`].
+//! The entry point is [`score_doc`], one document at a time.
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -2,7 +2,7 @@
 //! with provenance. Extraction never fails: odd input gives fewer facts and
 //! diagnostics, never an error or a panic.
 //!
-//! The entry point is [`extract`].
+//! The entry point is [`Extractor::extract`].
 
 use std::collections::{BTreeMap, HashSet};
 

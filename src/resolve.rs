@@ -430,7 +430,7 @@ impl<'a> Resolver<'a> {
         self.org_in(p, ctx)
     }
 
-    /// The organisation a piece of free text names (see [`Self::org_in`]).
+    /// The organisation a piece of free text names.
     pub fn org_text(&self, seg: &str, ctx: Option<&OrgRef>) -> Option<OrgRef> {
         self.org_in(seg, ctx)
     }

@@ -217,6 +217,60 @@ fn communities_are_deterministic_and_contributions_add_up() {
     }
 }
 
+/// Every algorithm gives the same result, to the bit, on a bare graph and
+/// on its `IndexedGraph`.
+#[test]
+fn indexed_graph_gives_the_same_results() {
+    for name in FIXTURES {
+        let (_, g) = fixture(name);
+        let indexed = algo::IndexedGraph::new(&g);
+        let bits = |values: Vec<f64>| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(algo::degree(&g), algo::degree(&indexed), "{name}");
+        assert_eq!(
+            bits(algo::weighted_degree(&g)),
+            bits(algo::weighted_degree(&indexed)),
+            "{name}"
+        );
+        let config = PageRankConfig::default();
+        assert_eq!(
+            bits(algo::pagerank(&g, &config)),
+            bits(algo::pagerank(&indexed, &config)),
+            "{name}"
+        );
+        for weighted in [false, true] {
+            for sample in [None, Some((5, 3))] {
+                let config = BetweennessConfig {
+                    weighted,
+                    normalized: true,
+                    sample,
+                };
+                assert_eq!(
+                    bits(algo::betweenness(&g, &config)),
+                    bits(algo::betweenness(&indexed, &config)),
+                    "{name}, weighted {weighted}, sample {sample:?}"
+                );
+            }
+        }
+        assert_eq!(algo::components(&g), algo::components(&indexed), "{name}");
+        let config = CommunityConfig::default();
+        let (bare, fast) = (
+            algo::communities(&g, &config),
+            algo::communities(&indexed, &config),
+        );
+        assert_eq!(bare.membership, fast.membership, "{name}");
+        assert_eq!(
+            bare.modularity.to_bits(),
+            fast.modularity.to_bits(),
+            "{name}"
+        );
+        assert_eq!(
+            algo::modularity(&g, &bare.membership, 1.0).to_bits(),
+            algo::modularity(&indexed, &bare.membership, 1.0).to_bits(),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn sampled_betweenness_estimates_the_exact_values() {
     let (fixture, g) = fixture("planted");

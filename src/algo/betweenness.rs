@@ -38,9 +38,9 @@
 
 use std::cmp::Ordering;
 
-use petgraph::graph::UnGraph;
 use rayon::prelude::*;
 
+use super::AnalyticsGraph;
 use super::csr::Csr;
 use super::rng::SplitMix64;
 
@@ -75,10 +75,12 @@ pub struct BetweennessConfig {
 /// let raw = BetweennessConfig { weighted: false, normalized: false, sample: None };
 /// assert_eq!(betweenness(&g, &raw), vec![0.0, 1.0, 0.0]);
 /// ```
-pub fn betweenness<N>(g: &UnGraph<N, f64>, config: &BetweennessConfig) -> Vec<f64> {
+pub fn betweenness<G: AnalyticsGraph>(g: &G, config: &BetweennessConfig) -> Vec<f64> {
     let n = g.node_count();
-    let mut csr = Csr::new(g);
-    csr.dedup_min();
+    let mut csr = g.adjacency();
+    if csr.has_parallel_edges() {
+        csr.to_mut().dedup_min();
+    }
     let sources: Vec<usize> = match config.sample {
         Some((k, seed)) if k < n => {
             let mut pivots = SplitMix64::new(seed).sample(n, k);
@@ -402,6 +404,7 @@ impl NodeHeap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use petgraph::graph::UnGraph;
 
     const RAW: BetweennessConfig = BetweennessConfig {
         weighted: false,

@@ -15,8 +15,9 @@
 //! # Complexity
 //! `O(n + m α(n))` time (`α` the inverse Ackermann function), `O(n)` space.
 
-use petgraph::graph::UnGraph;
 use petgraph::unionfind::UnionFind;
+
+use super::AnalyticsGraph;
 
 /// The component id of each node, indexed by `NodeIndex::index()`, ids
 /// `0..c` in order of their smallest node. An empty graph gives an empty
@@ -28,7 +29,8 @@ use petgraph::unionfind::UnionFind;
 /// g.add_node(());
 /// assert_eq!(socialgraf::algo::components(&g), vec![0, 1, 0, 1, 2]);
 /// ```
-pub fn components<N>(g: &UnGraph<N, f64>) -> Vec<usize> {
+pub fn components<G: AnalyticsGraph>(g: &G) -> Vec<usize> {
+    let g = g.graph();
     let n = g.node_count();
     let mut sets = UnionFind::<usize>::new(n);
     for e in g.raw_edges() {
@@ -52,6 +54,7 @@ pub fn components<N>(g: &UnGraph<N, f64>) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use petgraph::graph::UnGraph;
 
     #[test]
     fn ids_follow_smallest_member() {

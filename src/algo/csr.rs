@@ -11,19 +11,24 @@
 
 use petgraph::graph::UnGraph;
 
-pub(crate) struct Csr {
+#[derive(Clone)]
+/// Public only to the sealed trait of `indexed.rs`: this module is private.
+pub struct Csr {
     /// Row `v` is `targets[offsets[v]..offsets[v + 1]]`; `n + 1` entries.
     pub offsets: Vec<usize>,
     pub targets: Vec<u32>,
     pub weights: Vec<f64>,
     /// Total weight of the self-loops at each node (each loop once).
     pub self_loops: Vec<f64>,
+    /// The number of self-loops at each node.
+    pub loop_count: Vec<usize>,
 }
 
 impl Csr {
     pub fn new<N>(g: &UnGraph<N, f64>) -> Csr {
         let n = g.node_count();
         let mut self_loops = vec![0.0; n];
+        let mut loop_count = vec![0; n];
         // First pass: rows in edge order (unsorted).
         let mut counts = vec![0usize; n + 1];
         for e in g.raw_edges() {
@@ -45,6 +50,7 @@ impl Csr {
             let (u, v) = (e.source().index(), e.target().index());
             if u == v {
                 self_loops[u] += e.weight;
+                loop_count[u] += 1;
                 continue;
             }
             targets[fill[u]] = v as u32;
@@ -71,6 +77,7 @@ impl Csr {
                 targets,
                 weights,
                 self_loops,
+                loop_count,
             };
         }
         // Second pass: the transpose of a symmetric matrix is itself, and
@@ -92,6 +99,7 @@ impl Csr {
             targets: sorted_targets,
             weights: sorted_weights,
             self_loops,
+            loop_count,
         }
     }
 
@@ -104,6 +112,11 @@ impl Csr {
     pub fn row(&self, v: usize) -> (&[u32], &[f64]) {
         let range = self.offsets[v]..self.offsets[v + 1];
         (&self.targets[range.clone()], &self.weights[range])
+    }
+
+    /// Whether two entries of a row have the same neighbour.
+    pub fn has_parallel_edges(&self) -> bool {
+        (0..self.node_count()).any(|v| self.row(v).0.windows(2).any(|pair| pair[0] == pair[1]))
     }
 
     /// Merges parallel edges into one entry per neighbour, keeping the

@@ -8,7 +8,9 @@
 //! `G.degree(weight="weight")` on a (multi)graph.
 //!
 //! # Complexity
-//! `O(n + m)` time, `O(n)` space (the result). [`degree`] counts the edges
+//! `O(n + m)` time, `O(n)` space (the result); [`degree`] on an
+//! [`IndexedGraph`](super::IndexedGraph) is `O(n)`: it copies the degrees
+//! the index counted when it was built. On a bare graph it counts the edges
 //! in parallel (rayon), one part per thread, each with its own counts
 //! (`O(n)` more space per part); the counts are exact, so the result does
 //! not depend on the number of threads. [`weighted_degree`] is sequential,
@@ -17,18 +19,27 @@
 use petgraph::graph::{Edge, UnGraph};
 use rayon::prelude::*;
 
+use super::AnalyticsGraph;
+
 /// Edges per part below which counting in parallel does not pay.
 const MIN_PART: usize = 1 << 16;
 
 /// The degree of each node, indexed by `NodeIndex::index()`. A self-loop
 /// counts 2; an isolated node has 0; an empty graph gives an empty vector.
+/// `O(n)` on an [`IndexedGraph`](super::IndexedGraph), which keeps the
+/// degrees; `O(n + m)` on a bare graph, counted in parallel.
 ///
 /// ```
 /// use petgraph::graph::UnGraph;
 /// let g = UnGraph::<(), f64>::from_edges([(0, 1, 1.0), (1, 2, 1.0), (2, 2, 1.0)]);
 /// assert_eq!(socialgraf::algo::degree(&g), vec![1, 2, 3]);
 /// ```
-pub fn degree<N>(g: &UnGraph<N, f64>) -> Vec<usize> {
+pub fn degree<G: AnalyticsGraph>(g: &G) -> Vec<usize> {
+    g.degrees().into_owned()
+}
+
+/// The degree of each node of `g`, counted from its edges.
+pub(crate) fn count_degrees<N>(g: &UnGraph<N, f64>) -> Vec<usize> {
     let n = g.node_count();
     let edges = g.raw_edges();
     let parts = rayon::current_num_threads().min(edges.len() / MIN_PART);
@@ -67,7 +78,8 @@ fn count_ends(edges: &[Edge<f64>], n: usize) -> Vec<usize> {
 /// let g = UnGraph::<(), f64>::from_edges([(0, 1, 0.5), (1, 2, 2.0)]);
 /// assert_eq!(socialgraf::algo::weighted_degree(&g), vec![0.5, 2.5, 2.0]);
 /// ```
-pub fn weighted_degree<N>(g: &UnGraph<N, f64>) -> Vec<f64> {
+pub fn weighted_degree<G: AnalyticsGraph>(g: &G) -> Vec<f64> {
+    let g = g.graph();
     let mut strength = vec![0.0; g.node_count()];
     for e in g.raw_edges() {
         strength[e.source().index()] += e.weight;

@@ -41,6 +41,7 @@ use std::collections::VecDeque;
 
 use petgraph::graph::UnGraph;
 
+use super::AnalyticsGraph;
 use super::csr::Csr;
 use super::modularity::contributions;
 use super::rng::SplitMix64;
@@ -108,9 +109,9 @@ const MIN_GAIN: f64 = 1e-12;
 /// assert_eq!(found.membership, vec![0, 0, 0, 1, 1, 1]);
 /// assert!((found.modularity - 5.0 / 14.0).abs() < 1e-12);
 /// ```
-pub fn communities<N>(g: &UnGraph<N, f64>, config: &CommunityConfig) -> Communities {
+pub fn communities<G: AnalyticsGraph>(g: &G, config: &CommunityConfig) -> Communities {
     let n = g.node_count();
-    let csr = Csr::new(g);
+    let csr = g.adjacency();
     let mut level = Level::from_csr(&csr);
     let total: f64 = level.strength.iter().sum();
     let mut membership: Vec<usize> = (0..n).collect();
@@ -128,7 +129,7 @@ pub fn communities<N>(g: &UnGraph<N, f64>, config: &CommunityConfig) -> Communit
         }
     }
     let (membership, count) = split_disconnected(&csr, &membership);
-    finish(g, membership, count, config.resolution)
+    finish(g.graph(), membership, count, config.resolution)
 }
 
 /// Orders communities by size and computes their contributions.

@@ -22,6 +22,8 @@
 
 use petgraph::graph::UnGraph;
 
+use super::AnalyticsGraph;
+
 /// The modularity of the partition `membership` (a community id per node,
 /// indexed by `NodeIndex::index()`; any `usize` ids) at resolution `γ`.
 /// NaN when `membership` does not have one entry per node.
@@ -37,7 +39,8 @@ use petgraph::graph::UnGraph;
 /// let q = modularity(&g, &[7, 7, 7, 9, 9, 9], 1.0);
 /// assert!((q - (2.0 * (3.0 / 7.0 - 0.25))).abs() < 1e-12);
 /// ```
-pub fn modularity<N>(g: &UnGraph<N, f64>, membership: &[usize], resolution: f64) -> f64 {
+pub fn modularity<G: AnalyticsGraph>(g: &G, membership: &[usize], resolution: f64) -> f64 {
+    let g = g.graph();
     if membership.len() != g.node_count() {
         return f64::NAN;
     }

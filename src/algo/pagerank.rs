@@ -26,10 +26,9 @@
 //! iterations; `O(n + m)` space. Rows are processed in parallel (rayon); the
 //! result does not depend on the number of threads.
 
-use petgraph::graph::UnGraph;
 use rayon::prelude::*;
 
-use super::csr::Csr;
+use super::AnalyticsGraph;
 
 /// Nodes per parallel work item; also the grain of the error sum, so the
 /// result is the same on any number of threads.
@@ -84,12 +83,12 @@ pub struct PageRankRun {
 /// assert!(pr[0] > pr[1] && (pr[1] - pr[3]).abs() < 1e-12);
 /// assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
 /// ```
-pub fn pagerank<N>(g: &UnGraph<N, f64>, config: &PageRankConfig) -> Vec<f64> {
+pub fn pagerank<G: AnalyticsGraph>(g: &G, config: &PageRankConfig) -> Vec<f64> {
     pagerank_run(g, config).scores
 }
 
 /// [`pagerank`], also telling the iterations done and whether it converged.
-pub fn pagerank_run<N>(g: &UnGraph<N, f64>, config: &PageRankConfig) -> PageRankRun {
+pub fn pagerank_run<G: AnalyticsGraph>(g: &G, config: &PageRankConfig) -> PageRankRun {
     let n = g.node_count();
     if n == 0 {
         return PageRankRun {
@@ -98,7 +97,7 @@ pub fn pagerank_run<N>(g: &UnGraph<N, f64>, config: &PageRankConfig) -> PageRank
             converged: true,
         };
     }
-    let csr = Csr::new(g);
+    let csr = g.adjacency();
     let alpha = config.damping;
     let uniform = 1.0 / n as f64;
     // 1 / out-weight, 0 for dangling nodes.
@@ -165,6 +164,7 @@ pub fn pagerank_run<N>(g: &UnGraph<N, f64>, config: &PageRankConfig) -> PageRank
 #[cfg(test)]
 mod tests {
     use super::*;
+    use petgraph::graph::UnGraph;
 
     fn close(a: &[f64], b: &[f64]) -> bool {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9)
