@@ -532,9 +532,14 @@ impl Doc<'_> {
         }
         let mut more: Vec<(Vec<String>, Option<OrgRef>)> = Vec::new();
         if org.is_none() {
-            if let Some(t) = c.name("tail") {
-                let (first_org, rest) =
-                    self.resolver.tail(t.as_str(), self.context_org(s).as_ref());
+            let tail = if rule.tail_after_match {
+                c.get(0)
+                    .map(|m| crate::rules::clause_tail(&self.current[m.end()..]))
+            } else {
+                c.name("tail").map(|t| t.as_str())
+            };
+            if let Some(t) = tail {
+                let (first_org, rest) = self.resolver.tail(t, self.context_org(s).as_ref());
                 org = first_org;
                 more = rest;
             }

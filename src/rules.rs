@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 use regex::Regex;
@@ -168,6 +169,24 @@ pub struct PatternRule {
     /// Does every match contain a match of the `{PERSON}` macro? Then the
     /// rule is not run on sentences that name no one.
     pub requires_person: bool,
+    /// Does the pattern end with `{TAIL}`? Then `regex` is the pattern
+    /// without it, and the `tail` group is [`clause_tail`] of the text after
+    /// the match: the same text, since `{TAIL}` always matches, but the
+    /// capture engine's work grows with the length of the match.
+    pub tail_after_match: bool,
+}
+
+/// The `{TAIL}` macro's text: the rest of the clause (up to `.`, `!`, `?`,
+/// `;` or `:`), and the next line when a line break ends it first.
+const CLAUSE_TAIL: &str = r"[^.!?;:\n]*(?:\n[^.!?;:\n]*)?";
+
+/// What `{TAIL}` matches at the start of `rest`: its longest match, as a
+/// pattern ending with `{TAIL}` takes it.
+pub fn clause_tail(rest: &str) -> &str {
+    static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"\A(?:{CLAUSE_TAIL})")).expect("the {TAIL} pattern compiles")
+    });
+    TAIL.find(rest).map_or("", |m| m.as_str())
 }
 
 #[derive(Debug, Deserialize)]
@@ -711,7 +730,10 @@ impl Rules {
                         message: format!("rule id {} is used twice", r.id),
                     });
                 }
-                let expanded = rules.expand(&r.pattern).map_err(|m| RuleError::Pattern {
+                let before_tail = r.pattern.strip_suffix("{TAIL}");
+                let tail_after_match = before_tail.is_some();
+                let pattern = before_tail.unwrap_or(&r.pattern);
+                let expanded = rules.expand(pattern).map_err(|m| RuleError::Pattern {
                     file: file.clone(),
                     rule_id: r.id.clone(),
                     message: m,
@@ -731,6 +753,7 @@ impl Rules {
                     counterexamples: r.counterexamples,
                     file: file.clone(),
                     requires_person,
+                    tail_after_match,
                 });
             }
         }
@@ -876,10 +899,7 @@ impl Rules {
             "MUNI".to_string(),
             format!(r"(?P<muni>\b(?:{})\b)", alternation(muni_forms.iter())),
         );
-        m.insert(
-            "TAIL".to_string(),
-            r"(?P<tail>[^.!?;:\n]*(?:\n[^.!?;:\n]*)?)".to_string(),
-        );
+        m.insert("TAIL".to_string(), format!(r"(?P<tail>{CLAUSE_TAIL})"));
         m.insert(
             "EVENT".to_string(),
             r"(?P<event>\p{Lu}[\p{L}-]*(?:dagarna|dagen|konferensen|mässan|veckan|forumet|kongressen|festivalen|seminariet)(?:\s+(?:19|20)\d\d)?|(?:Almedalen|Järvaveckan|MR-dagarna)(?:\s+(?:19|20)\d\d)?)".to_string(),
@@ -1134,6 +1154,40 @@ fn one_edit_apart(a: &[char], b: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clause_tail_is_what_the_tail_group_captures() {
+        let group = Regex::new(&format!(r"x(?P<tail>{CLAUSE_TAIL})")).expect("compiles");
+        for rest in [
+            "",
+            " på Vision i Umeå. Sedan dess",
+            " i Kalix\nkommun; och mer",
+            " i Ås\n\nNästa stycke",
+            ": en rubrik",
+            " vid A\nB\nC",
+            " inom äldreomsorgen!",
+        ] {
+            let hay = format!("x{rest}");
+            let captured = group.captures(&hay).and_then(|c| c.name("tail"));
+            assert_eq!(
+                Some(clause_tail(rest)),
+                captured.map(|m| m.as_str()),
+                "{rest:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pattern_ending_with_tail_is_compiled_without_it() {
+        let rules = Rules::load_default().expect("the rules load");
+        let apposition = rules
+            .patterns
+            .iter()
+            .find(|p| p.id == "membership.apposition")
+            .expect("the apposition rule");
+        assert!(apposition.tail_after_match);
+        assert!(!apposition.regex.as_str().contains("?P<tail>"));
+    }
 
     #[test]
     fn one_edit_apart_counts_one_letter() {
