@@ -525,11 +525,10 @@ fn is_sentence_end(line: &str, k: usize) -> bool {
 }
 
 fn classify(t: &str) -> SentenceKind {
-    if t.contains("Foto:")
-        || t.contains("FOTO:")
-        || t.starts_with("Foto ")
-        || t.starts_with("FOTO ")
-    {
+    // "Foto:" or "FOTO:" anywhere, found in one pass over the colons.
+    let photo_label = memchr::memchr_iter(b':', t.as_bytes())
+        .any(|i| i >= 4 && matches!(&t.as_bytes()[i - 4..i], b"Foto" | b"FOTO"));
+    if photo_label || t.starts_with("Foto ") || t.starts_with("FOTO ") {
         return SentenceKind::Caption;
     }
     // Only the start matters: lowercase the first few characters (each
