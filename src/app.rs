@@ -289,12 +289,48 @@ pub fn build(
 /// The prefixes the summary queries use.
 const PREFIXES: &str = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>";
 
+/// The rules of `rules_dir`, else the default folder's.
+fn load_rules(rules_dir: Option<&Path>) -> Result<Rules> {
+    match rules_dir {
+        Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display())),
+        None => Rules::load_default(),
+    }
+}
+
+/// `socialgraf bench corpus`: writes `docs` synthetic documents to `dir`
+/// (in parallel; each file written whole, through a temporary file).
+pub fn bench_corpus(
+    rules_dir: Option<&Path>,
+    docs: usize,
+    dir: &Path,
+    seed: u64,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    use rayon::prelude::*;
+    let rules = load_rules(rules_dir)?;
+    let generator = crate::synth_corpus::Generator::new(&rules, seed)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let bytes = (0..docs)
+        .into_par_iter()
+        .map(|i| {
+            let (name, text) = generator.document(i);
+            let path = dir.join(name);
+            crate::write_atomically(&path, text.as_bytes())?;
+            Ok(text.len())
+        })
+        .sum::<Result<usize>>()?;
+    writeln!(
+        out,
+        "wrote {docs} documents, {:.1} MB, to {}",
+        bytes as f64 / 1e6,
+        dir.display()
+    )?;
+    Ok(Status::Ok)
+}
+
 /// `socialgraf ontology`: writes the problem concept scheme.
 pub fn ontology(rules_dir: Option<&Path>, problems: &Path, out: &mut dyn Write) -> Result<Status> {
-    let rules = match rules_dir {
-        Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display()))?,
-        None => Rules::load_default()?,
-    };
+    let rules = load_rules(rules_dir)?;
     let ttl = crate::ontology::problems_ttl(&rules)?;
     crate::write_atomically(problems, ttl.as_bytes())?;
     writeln!(
@@ -488,10 +524,7 @@ pub enum AnalyzeTask {
 /// The problem concepts' IRIs and Swedish labels (the scheme lives in the
 /// rules, not in the graph).
 fn problem_labels(rules_dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
-    let rules = match rules_dir {
-        Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display()))?,
-        None => Rules::load_default()?,
-    };
+    let rules = load_rules(rules_dir)?;
     Ok(rules
         .concepts
         .iter()

@@ -187,6 +187,31 @@ pub enum Command {
         #[arg(long, value_hint = clap::ValueHint::FilePath)]
         problems: PathBuf,
     },
+    /// Benchmark helpers
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+/// What `bench` does.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write a deterministic synthetic corpus in the seeds' styles
+    /// (corpus/templates.toml filled from the gazetteers; every
+    /// municipality in any 290 consecutive documents), about 6 kB a
+    /// document: 16,000 documents make about 100 MB
+    Corpus {
+        /// Number of documents
+        #[arg(long)]
+        docs: usize,
+        /// Folder to write them to (created if missing)
+        #[arg(long, value_hint = clap::ValueHint::DirPath)]
+        out: PathBuf,
+        /// Seed: the same seed, rules and number give the same files
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// What `analyze` shows.

@@ -27,6 +27,7 @@ pub mod rules;
 pub mod serve;
 pub mod store;
 pub mod synth;
+pub mod synth_corpus;
 pub mod text;
 pub mod views;
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use socialgraf::app::{self, CorpusOptions, Status};
 
-use crate::cli::{Cli, Command, ResultsFormat};
+use crate::cli::{BenchCommand, Cli, Command, ResultsFormat};
 
 /// Extraction allocates many small strings (names, spans, facts): mimalloc
 /// makes it about a tenth faster than the system allocator (README, Speed).
@@ -171,6 +171,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Ontology { problems } => app::ontology(args.rules.as_deref(), problems, &mut out),
+        Command::Bench {
+            command:
+                BenchCommand::Corpus {
+                    docs,
+                    out: dir,
+                    seed,
+                },
+        } => app::bench_corpus(args.rules.as_deref(), *docs, dir, *seed, &mut out),
     };
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use super::util::{root, run, stderr, stdout};
+use super::util::{ok, root, run, stderr, stdout};
 
 #[test]
 fn facts_writes_one_tsv_per_document_in_the_exchange_format() {
@@ -182,4 +182,53 @@ fn ontology_writes_the_problem_scheme() {
     let text = fs::read_to_string(&f).expect("written");
     assert!(text.contains("problem:hemmasittare"), "{text}");
     assert!(text.contains("\"Hemmasittare\"@sv"));
+}
+
+#[test]
+fn bench_corpus_writes_the_same_documents_every_time() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        let said = ok(
+            &root(),
+            &[
+                "bench",
+                "corpus",
+                "--docs",
+                "12",
+                "--out",
+                dir.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(said.contains("wrote 12 documents"), "{said}");
+    }
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .expect("a lists")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 12);
+    for name in &names {
+        let (x, y) = (
+            std::fs::read(a.join(name)).expect("a reads"),
+            std::fs::read(b.join(name)).expect("b reads"),
+        );
+        assert_eq!(x, y, "{name:?}");
+    }
+    // The corpus is a corpus: `facts` reads it and finds facts in every file.
+    let facts = tmp.path().join("facts");
+    ok(
+        &root(),
+        &[
+            "facts",
+            a.to_str().expect("utf-8"),
+            "--out",
+            facts.to_str().expect("utf-8"),
+        ],
+    );
+    for name in &names {
+        let tsv = facts.join(std::path::Path::new(name).with_extension("tsv"));
+        let rows = std::fs::read_to_string(&tsv).expect("facts read");
+        assert!(rows.lines().count() > 1, "{}", tsv.display());
+    }
 }
