@@ -535,11 +535,19 @@ impl<'a> Resolver<'a> {
             let placed = phrase.contains(" i ")
                 || phrase.contains(" på ")
                 || phrase.chars().next().is_some_and(char::is_uppercase);
+            // "socialförvaltningen i Mora": the place after the head is the
+            // municipality even when its name alone is too ambiguous to
+            // count (Mora, Berg, Habo).
+            let place = [" i ", " på "]
+                .iter()
+                .find_map(|p| phrase.rsplit_once(p))
+                .and_then(|(_, place)| self.rules.municipality(place));
             let kommun = self
                 .municipalities_in(phrase)
                 .into_iter()
                 .next()
                 .and_then(|o| o.kommun)
+                .or_else(|| place.map(|mu| mu.code.clone()))
                 .or(ctx_kommun.clone());
             offer(
                 if placed { 1 } else { 3 },
@@ -739,6 +747,32 @@ mod tests {
         // "Borås stad" is the longest name at the start but not a whole word
         // there, and it hides the shorter "Borås", as in a plain scan.
         assert_eq!(found, ["Ale", "Borås stad", "Sala"]);
+    }
+
+    #[test]
+    fn a_place_after_an_organisation_is_its_municipality_even_when_ambiguous() {
+        let rules = Rules::load_default().expect("the rules load");
+        let resolver = Resolver::new(&rules);
+        let elsewhere = OrgRef {
+            name: "Burlövs kommun".to_string(),
+            kommun: Some("1231".to_string()),
+            kind: EntityKind::Municipality,
+        };
+        for (text, code) in [
+            ("socialförvaltningen i Mora", "2062"),
+            ("individ- och familjeomsorgen i Habo", "0643"),
+            ("enheten för barn och unga på socialtjänsten i Berg", "2326"),
+        ] {
+            let org = resolver
+                .org_text(text, Some(&elsewhere))
+                .expect("an organisation");
+            assert_eq!(org.kommun.as_deref(), Some(code), "{text}");
+        }
+        // Without a place the context still decides.
+        let org = resolver
+            .org_text("socialförvaltningen", Some(&elsewhere))
+            .expect("an organisation");
+        assert_eq!(org.kommun.as_deref(), Some("1231"));
     }
 
     proptest::proptest! {
