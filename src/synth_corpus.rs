@@ -183,13 +183,7 @@ impl Generator {
         };
         let initiative = format!(
             "{}-modellen",
-            [
-                "Trygg start",
-                "Hemmaplan",
-                "Nära",
-                "Barnens bästa",
-                "Hållbar"
-            ][rng.below(5)]
+            ["Tryggstart", "Hemmaplan", "Nära", "Förebygg", "Hållbar"][rng.below(5)]
         );
         let event = [
             "Socialchefsdagarna",
