@@ -187,19 +187,20 @@ pub fn build(
     for d in run.diagnostics() {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
     }
-    let triples = store::corpus_graph(&store)?;
+    // The whole graph in output order only when it is written: on a large
+    // store that costs more than the rest of an incremental build.
     if let Some(path) = turtle {
-        let ttl = crate::export::turtle(&triples)?;
+        let ttl = crate::export::turtle(&store::corpus_graph(&store)?)?;
         crate::write_atomically(path, ttl.as_bytes())?;
     }
 
     let n = |q: &str| store::count(&store, &format!("{PREFIXES} {q}"));
     writeln!(
         out,
-        "socialgraf: {} documents, {} facts, {} triples",
+        "socialgraf: {} documents, {} facts, {} quads in the store",
         report.added.len() + report.changed.len() + report.unchanged.len(),
         n("SELECT (COUNT(?f) AS ?n) WHERE { ?f a sg:Fact }")?,
-        triples.len()
+        store.len().context("counting the quads in the store")?
     )?;
     writeln!(
         out,
@@ -244,7 +245,7 @@ pub fn build(
         )?,
         n("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a sg:Initiative }")?,
     )?;
-    let (actors, groups, largest) = crate::actor_groups(&triples);
+    let (actors, groups, largest) = crate::actor_groups(&store)?;
     writeln!(
         out,
         "  actors: {actors} persons and organisations linked by memberships, in {groups} connected groups (largest: {largest})"

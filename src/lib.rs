@@ -375,34 +375,32 @@ pub fn relation_counts<'a>(facts: impl Iterator<Item = &'a Fact>) -> BTreeMap<Re
 }
 
 /// Persons and organisations linked by memberships (`org:Membership` nodes
-/// with their `org:member` and `org:organization`), as a petgraph graph:
-/// how many there are, in how many connected groups, and the size of the
-/// largest group.
-pub fn actor_groups(triples: &[oxigraph::model::Triple]) -> (usize, usize, usize) {
+/// with their `org:member` and `org:organization`) in a store, as a
+/// petgraph graph: how many there are, in how many connected groups, and
+/// the size of the largest group.
+pub fn actor_groups(store: &oxigraph::store::Store) -> Result<(usize, usize, usize)> {
     use petgraph::graph::{NodeIndex, UnGraph};
     use petgraph::unionfind::UnionFind;
 
-    let (member, organization) = (
-        format!("{}member", rdf::vocab::ORG),
-        format!("{}organization", rdf::vocab::ORG),
-    );
-    let mut ends: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    for t in triples {
-        let p = t.predicate.as_str();
-        if p == member {
-            ends.entry(t.subject.to_string()).or_default().0 = Some(t.object.to_string());
-        } else if p == organization {
-            ends.entry(t.subject.to_string()).or_default().1 = Some(t.object.to_string());
-        }
-    }
+    let pairs = store::select(
+        store,
+        &format!(
+            "SELECT DISTINCT ?person ?org WHERE {{ ?m <{org}member> ?person ; <{org}organization> ?org }}",
+            org = rdf::vocab::ORG
+        ),
+        &["person", "org"],
+    )?;
     let mut graph: UnGraph<String, ()> = UnGraph::new_undirected();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut node = |g: &mut UnGraph<String, ()>, key: String| {
         *index.entry(key.clone()).or_insert_with(|| g.add_node(key))
     };
-    for (person, org) in ends.into_values().filter_map(|(p, o)| p.zip(o)) {
-        let person = node(&mut graph, person);
-        let org = node(&mut graph, org);
+    for row in pairs {
+        let [Some(person), Some(org)] = [&row[0], &row[1]] else {
+            continue;
+        };
+        let person = node(&mut graph, person.to_string());
+        let org = node(&mut graph, org.to_string());
         graph.update_edge(person, org, ());
     }
     let mut groups = UnionFind::new(graph.node_count());
@@ -413,11 +411,11 @@ pub fn actor_groups(triples: &[oxigraph::model::Triple]) -> (usize, usize, usize
     for n in 0..graph.node_count() {
         *sizes.entry(groups.find(n)).or_insert(0) += 1;
     }
-    (
+    Ok((
         graph.node_count(),
         petgraph::algo::connected_components(&graph),
         sizes.values().copied().max().unwrap_or(0),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -438,6 +436,7 @@ mod tests {
         let facts = extractor.extract("d", text).facts;
         let triples = rdf::document_triples(&doc, "d.txt", &facts, &rules);
         // Anna and Bo meet through Mora; Cia and Vision form their own group.
-        assert_eq!(actor_groups(&triples), (5, 2, 3));
+        let store = store::memory_store(&triples).expect("store loads");
+        assert_eq!(actor_groups(&store).expect("query runs"), (5, 2, 3));
     }
 }
