@@ -183,6 +183,11 @@ pub fn build(
     let store = store::open(location)?;
     let (run, report) =
         crate::sync_corpus(&store, &opts.corpus, &rules, &fingerprint, opts.max_bytes)?;
+    // Written out of the write-ahead log into the store's files now, not
+    // replayed by whoever opens the store next (17 s after a 5 MB build).
+    store
+        .flush()
+        .with_context(|| format!("writing the store {location} to disk"))?;
     let status = report_skipped(&run);
     for d in run.diagnostics() {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
@@ -422,6 +427,9 @@ pub fn load(location: &Location, files: &[PathBuf], out: &mut dyn Write) -> Resu
             }
         }
     }
+    store
+        .flush()
+        .with_context(|| format!("writing the store {location} to disk"))?;
     Ok(status)
 }
 
