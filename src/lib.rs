@@ -264,7 +264,8 @@ pub struct SyncReport {
 /// Brings the store in line with a corpus: each added or changed document
 /// is extracted and its named graph replaced in one transaction; graphs of
 /// documents no longer in the corpus are removed; unchanged documents are
-/// not read again. A change of rules re-extracts everything. Returns the
+/// not read again. A change of rules re-extracts everything. An empty
+/// store is filled with Oxigraph's bulk loader, in one commit. Returns the
 /// run over the extracted documents and what changed.
 pub fn sync_corpus(
     store: &oxigraph::store::Store,
@@ -318,16 +319,38 @@ pub fn sync_corpus(
         }
     }
     let run = extract_documents(todo, skipped, rules);
+    let fingerprint = rdf::rules_fingerprint_triple(rules_fingerprint);
+    if store.is_empty().context("reading the store")? {
+        // A new store: Oxigraph's bulk loader writes the store's files
+        // directly, several times faster than transactions, and commits
+        // everything at once or nothing.
+        let in_graph = |triples: Vec<oxigraph::model::Triple>,
+                        graph: oxigraph::model::NamedNode| {
+            triples.into_iter().map(move |t| t.in_graph(graph.clone()))
+        };
+        let documents = run.docs.iter().zip(&run.extractions).flat_map(|(d, e)| {
+            in_graph(
+                rdf::document_triples(d, &source(d), &e.facts, rules),
+                rdf::graphs::document(&d.id),
+            )
+        });
+        let mut loader = store.bulk_loader();
+        loader
+            .load_quads(
+                in_graph(rdf::shared_triples(rules), rdf::graphs::shared())
+                    .chain(documents)
+                    .chain(in_graph(vec![fingerprint], rdf::graphs::meta())),
+            )
+            .context("loading the graph into the new store")?;
+        loader.commit().context("writing the new store")?;
+        return Ok((run, report));
+    }
     store::replace_graph(store, &rdf::graphs::shared(), &rdf::shared_triples(rules))?;
     for (d, e) in run.docs.iter().zip(&run.extractions) {
         let triples = rdf::document_triples(d, &source(d), &e.facts, rules);
         store::replace_graph(store, &rdf::graphs::document(&d.id), &triples)?;
     }
-    store::replace_graph(
-        store,
-        &rdf::graphs::meta(),
-        &[rdf::rules_fingerprint_triple(rules_fingerprint)],
-    )?;
+    store::replace_graph(store, &rdf::graphs::meta(), &[fingerprint])?;
     let changed =
         !(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());
     if changed && store::has_graph(store, &rdf::graphs::analytics())? {

@@ -39,6 +39,8 @@ fn rebuild_after_changes_holds_exactly_the_current_corpus() {
     let store = tmp.path().join("store");
     let ttl = tmp.path().join("g.ttl");
 
+    // The first build fills the new store with the bulk loader; the later
+    // ones replace the graphs of changed documents in transactions.
     let first = build(tmp.path(), &corpus, &store, &ttl);
     assert!(
         first.contains("5 added, 0 changed, 0 removed, 0 unchanged"),
