@@ -261,6 +261,10 @@ pub struct SyncReport {
     pub analytics_dropped: bool,
 }
 
+/// The bulk loader's memory budget in MB, for all its threads (Oxigraph's
+/// default is 2 GB per thread).
+const BULK_LOAD_MB: usize = 512;
+
 /// Brings the store in line with a corpus: each added or changed document
 /// is extracted and its named graph replaced in one transaction; graphs of
 /// documents no longer in the corpus are removed; unchanged documents are
@@ -334,7 +338,9 @@ pub fn sync_corpus(
                 rdf::graphs::document(&d.id),
             )
         });
-        let mut loader = store.bulk_loader();
+        let mut loader = store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(BULK_LOAD_MB);
         loader
             .load_quads(
                 in_graph(rdf::shared_triples(rules), rdf::graphs::shared())
