@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::algo::rng::SplitMix64 as Rng;
 use crate::rules::Rules;
 
 /// The templates, compiled in so that the command works from any folder.
@@ -56,26 +57,9 @@ pub struct Generator {
     problems: Vec<String>,
 }
 
-/// SplitMix64 (Steele et al. 2014): small, fast, and the same on every
-/// platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
+/// One item of `items` (not empty), drawn with `rng`.
+fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
+    &items[rng.below(items.len())]
 }
 
 /// The values of a document's slots.
@@ -109,11 +93,7 @@ impl Generator {
             .iter()
             .map(|m| (m.name.clone(), m.official()))
             .collect();
-        let mut rng = Rng(seed ^ 0x6D75_6E69);
-        for i in (1..municipalities.len()).rev() {
-            let j = rng.below(i + 1);
-            municipalities.swap(i, j);
-        }
+        Rng::new(seed ^ 0x6D75_6E69).shuffle(&mut municipalities);
         let problems: Vec<String> = rules
             .concepts
             .iter()
@@ -144,14 +124,14 @@ impl Generator {
     /// Document `i`: a file name with its style (`synth-000042-web.txt`)
     /// and its text.
     pub fn document(&self, i: usize) -> (String, String) {
-        let mut rng = Rng(self.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ i as u64);
+        let mut rng = Rng::new(self.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ i as u64);
         let style = &self.styles[i % self.styles.len()];
         let primary = self.primary(i, &mut rng);
         let mut cast = Cast {
             slots: primary.clone(),
         };
         cast.slots.extend(self.secondary(i, &mut rng));
-        let mut text = cast.fill(rng.pick(&style.titles).as_str());
+        let mut text = cast.fill(pick(&mut rng, &style.titles).as_str());
         text.push_str("\n\n");
         let target = DOCUMENT_BYTES + rng.below(DOCUMENT_BYTES);
         while text.len() < target {
@@ -159,7 +139,7 @@ impl Generator {
             // change from paragraph to paragraph.
             cast.slots.truncate(primary.len());
             cast.slots.extend(self.secondary(i, &mut rng));
-            let paragraph = cast.fill(rng.pick(&style.paragraphs).as_str());
+            let paragraph = cast.fill(pick(&mut rng, &style.paragraphs).as_str());
             if style.pdf {
                 wrap_like_pdf(&paragraph, &mut rng, &mut text);
             } else {
@@ -173,8 +153,8 @@ impl Generator {
     /// The slots that stay the same throughout document `i`.
     fn primary(&self, i: usize, rng: &mut Rng) -> Vec<(&'static str, String)> {
         let (kommun, official) = &self.municipalities[i % self.municipalities.len()];
-        let first = rng.pick(&self.given_names).clone();
-        let surname = rng.pick(&self.surnames);
+        let first = pick(rng, &self.given_names).clone();
+        let surname = pick(rng, &self.surnames);
         let org = match rng.below(4) {
             0 => format!("i {official}"),
             1 => format!("på socialförvaltningen i {kommun}"),
@@ -194,7 +174,7 @@ impl Generator {
         vec![
             ("PERSON", format!("{first} {surname}")),
             ("FIRST", first),
-            ("ROLE", rng.pick(&self.roles).clone()),
+            ("ROLE", pick(rng, &self.roles).clone()),
             ("KOMMUN", kommun.clone()),
             ("KOMMUNORG", official.clone()),
             ("ORG", org),
@@ -209,16 +189,16 @@ impl Generator {
     fn secondary(&self, i: usize, rng: &mut Rng) -> Vec<(&'static str, String)> {
         let n = self.municipalities.len();
         let (kommun, official) = &self.municipalities[(i + 1 + rng.below(n - 1)) % n];
-        let first = rng.pick(&self.given_names).clone();
-        let surname = rng.pick(&self.surnames);
+        let first = pick(rng, &self.given_names).clone();
+        let surname = pick(rng, &self.surnames);
         vec![
             ("PERSON2", format!("{first} {surname}")),
             ("FIRST2", first),
-            ("ROLE2", rng.pick(&self.roles).clone()),
+            ("ROLE2", pick(rng, &self.roles).clone()),
             ("KOMMUN2", kommun.clone()),
             ("KOMMUNORG2", official.clone()),
-            ("PROBLEM", rng.pick(&self.problems).clone()),
-            ("PROBLEM2", rng.pick(&self.problems).clone()),
+            ("PROBLEM", pick(rng, &self.problems).clone()),
+            ("PROBLEM2", pick(rng, &self.problems).clone()),
         ]
     }
 }
@@ -338,7 +318,7 @@ mod tests {
         let paragraph = "Socialtjänsten i kommunen har under flera år arbetat med \
             kompetensförsörjningsfrågor och handläggningstider tillsammans med \
             familjeomsorgen och socialförvaltningen.";
-        wrap_like_pdf(paragraph, &mut Rng(1), &mut out);
+        wrap_like_pdf(paragraph, &mut Rng::new(1), &mut out);
         assert!(out.lines().all(|l| l.chars().count() <= 66), "{out}");
         assert!(out.lines().count() >= 3, "{out}");
         let joined: String = out

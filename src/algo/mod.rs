@@ -37,7 +37,7 @@ mod indexed;
 mod louvain;
 mod modularity;
 mod pagerank;
-mod rng;
+pub(crate) mod rng;
 
 pub use betweenness::{BetweennessConfig, betweenness};
 pub use components::components;
