@@ -31,7 +31,7 @@
 //!
 //! Timing: graph construction is not timed in the algorithm rows on any
 //! side. Ours builds a petgraph `UnGraph` and indexes it once
-//! (`algo::IndexedGraph`: compressed adjacency and degrees), as igraph
+//! (`algo::IndexedGraph`: compressed adjacency, whose row lengths are the degrees), as igraph
 //! indexes every `Graph` it makes and as `socialgraf analyze` does; NetworkX
 //! builds a `Graph`, igraph a `Graph` with a weight attribute, each from the
 //! same edge list. Construction is timed in rows of its own, outside the

@@ -228,21 +228,34 @@ pub fn build_dataset(
     rules: &Rules,
     corpus_dir: &Path,
 ) -> Vec<oxigraph::model::Quad> {
-    let in_graph = |triples: Vec<oxigraph::model::Triple>, graph: oxigraph::model::NamedNode| {
-        triples
-            .into_iter()
-            .map(move |t| t.in_graph(graph.clone()))
-            .collect::<Vec<_>>()
-    };
-    let mut quads = in_graph(rdf::shared_triples(rules), rdf::graphs::shared());
-    for (d, e) in run.docs.iter().zip(&run.extractions) {
-        let source = corpus_source(corpus_dir, d);
-        quads.extend(in_graph(
-            rdf::document_triples(d, &source, &e.facts, rules),
-            rdf::graphs::document(&d.id),
-        ));
-    }
-    quads
+    dataset_quads(run, rules, corpus_dir).collect()
+}
+
+/// [`build_dataset`]'s quads, made one document at a time.
+fn dataset_quads<'a>(
+    run: &'a CorpusRun,
+    rules: &'a Rules,
+    corpus_dir: &'a Path,
+) -> impl Iterator<Item = oxigraph::model::Quad> + 'a {
+    let documents = run
+        .docs
+        .iter()
+        .zip(&run.extractions)
+        .flat_map(move |(d, e)| {
+            quads_in(
+                rdf::document_triples(d, &corpus_source(corpus_dir, d), &e.facts, rules),
+                rdf::graphs::document(&d.id),
+            )
+        });
+    quads_in(rdf::shared_triples(rules), rdf::graphs::shared()).chain(documents)
+}
+
+/// `triples` as quads of `graph`.
+fn quads_in(
+    triples: Vec<oxigraph::model::Triple>,
+    graph: oxigraph::model::NamedNode,
+) -> impl Iterator<Item = oxigraph::model::Quad> {
+    triples.into_iter().map(move |t| t.in_graph(graph.clone()))
 }
 
 /// What a build changed in the store.
@@ -328,24 +341,13 @@ pub fn sync_corpus(
         // A new store: Oxigraph's bulk loader writes the store's files
         // directly, several times faster than transactions, and commits
         // everything at once or nothing.
-        let in_graph = |triples: Vec<oxigraph::model::Triple>,
-                        graph: oxigraph::model::NamedNode| {
-            triples.into_iter().map(move |t| t.in_graph(graph.clone()))
-        };
-        let documents = run.docs.iter().zip(&run.extractions).flat_map(|(d, e)| {
-            in_graph(
-                rdf::document_triples(d, &source(d), &e.facts, rules),
-                rdf::graphs::document(&d.id),
-            )
-        });
         let mut loader = store
             .bulk_loader()
             .with_max_memory_size_in_megabytes(BULK_LOAD_MB);
         loader
             .load_quads(
-                in_graph(rdf::shared_triples(rules), rdf::graphs::shared())
-                    .chain(documents)
-                    .chain(in_graph(vec![fingerprint], rdf::graphs::meta())),
+                dataset_quads(&run, rules, dir)
+                    .chain(quads_in(vec![fingerprint], rdf::graphs::meta())),
             )
             .context("loading the graph into the new store")?;
         loader.commit().context("writing the new store")?;

@@ -15,6 +15,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use crate::algo::rng::SplitMix64 as Rng;
@@ -73,18 +74,18 @@ impl Generator {
     pub fn new(rules: &Rules, seed: u64) -> Result<Generator> {
         let templates: Templates =
             toml::from_str(TEMPLATES).context("parsing corpus/templates.toml")?;
-        let sorted = |set: &mut dyn Iterator<Item = &String>| {
+        // Names the extractor can tell from other capitalised words, sorted.
+        let names = |set: &FxHashSet<String>| {
             let mut v: Vec<String> = set
-                // Names the extractor can tell from other capitalised words.
-                .filter(|w| w.chars().all(|c| c.is_alphabetic()))
+                .iter()
+                .filter(|w| w.chars().all(char::is_alphabetic))
                 .cloned()
                 .collect();
             v.sort();
-            v.dedup();
             v
         };
-        let given_names = sorted(&mut rules.given_names.iter());
-        let surnames = sorted(&mut rules.surnames.iter());
+        let given_names = names(&rules.given_names);
+        let surnames = names(&rules.surnames);
         let mut roles: Vec<String> = rules.role_forms.values().cloned().collect();
         roles.sort();
         roles.dedup();
@@ -150,11 +151,16 @@ impl Generator {
         (format!("synth-{i:06}-{}.txt", style.name), text)
     }
 
+    /// A full name and its first name.
+    fn person(&self, rng: &mut Rng) -> (String, String) {
+        let first = pick(rng, &self.given_names).clone();
+        (format!("{first} {}", pick(rng, &self.surnames)), first)
+    }
+
     /// The slots that stay the same throughout document `i`.
     fn primary(&self, i: usize, rng: &mut Rng) -> Vec<(&'static str, String)> {
         let (kommun, official) = &self.municipalities[i % self.municipalities.len()];
-        let first = pick(rng, &self.given_names).clone();
-        let surname = pick(rng, &self.surnames);
+        let (person, first) = self.person(rng);
         let org = match rng.below(4) {
             0 => format!("i {official}"),
             1 => format!("på socialförvaltningen i {kommun}"),
@@ -172,7 +178,7 @@ impl Generator {
         ][rng.below(3)];
         let year = 2015 + rng.below(11);
         vec![
-            ("PERSON", format!("{first} {surname}")),
+            ("PERSON", person),
             ("FIRST", first),
             ("ROLE", pick(rng, &self.roles).clone()),
             ("KOMMUN", kommun.clone()),
@@ -189,10 +195,9 @@ impl Generator {
     fn secondary(&self, i: usize, rng: &mut Rng) -> Vec<(&'static str, String)> {
         let n = self.municipalities.len();
         let (kommun, official) = &self.municipalities[(i + 1 + rng.below(n - 1)) % n];
-        let first = pick(rng, &self.given_names).clone();
-        let surname = pick(rng, &self.surnames);
+        let (person, first) = self.person(rng);
         vec![
-            ("PERSON2", format!("{first} {surname}")),
+            ("PERSON2", person),
             ("FIRST2", first),
             ("ROLE2", pick(rng, &self.roles).clone()),
             ("KOMMUN2", kommun.clone()),

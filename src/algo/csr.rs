@@ -114,6 +114,11 @@ impl Csr {
         (&self.targets[range.clone()], &self.weights[range])
     }
 
+    /// The degree of `v`: its row's entries, and each self-loop twice.
+    pub fn degree(&self, v: usize) -> usize {
+        self.offsets[v + 1] - self.offsets[v] + 2 * self.loop_count[v]
+    }
+
     /// Whether two entries of a row have the same neighbour.
     pub fn has_parallel_edges(&self) -> bool {
         (0..self.node_count()).any(|v| self.row(v).0.windows(2).any(|pair| pair[0] == pair[1]))

@@ -9,8 +9,8 @@
 //!
 //! # Complexity
 //! `O(n + m)` time, `O(n)` space (the result); [`degree`] on an
-//! [`IndexedGraph`](super::IndexedGraph) is `O(n)`: it copies the degrees
-//! the index counted when it was built. On a bare graph it counts the edges
+//! [`IndexedGraph`](super::IndexedGraph) is `O(n)`: it reads them off the
+//! lengths of the index's rows. On a bare graph it counts the edges
 //! in parallel (rayon), one part per thread, each with its own counts
 //! (`O(n)` more space per part); the counts are exact, so the result does
 //! not depend on the number of threads. [`weighted_degree`] is sequential,
@@ -35,7 +35,7 @@ const MIN_PART: usize = 1 << 16;
 /// assert_eq!(socialgraf::algo::degree(&g), vec![1, 2, 3]);
 /// ```
 pub fn degree<G: AnalyticsGraph>(g: &G) -> Vec<usize> {
-    g.degrees().into_owned()
+    g.degrees()
 }
 
 /// The degree of each node of `g`, counted from its edges.

@@ -1,7 +1,7 @@
 //! What the algorithms take: a petgraph `UnGraph<N, f64>` as it is, or an
 //! [`IndexedGraph`] of one, which keeps the compressed adjacency
-//! (`csr.rs`) and the degrees the algorithms would otherwise build on every
-//! call.
+//! (`csr.rs`) the algorithms would otherwise build on every call; its row
+//! lengths are the degrees.
 //!
 //! A bare `UnGraph` is the simple case: each call builds what it needs
 //! (`O(n + m)`) and drops it. Running several algorithms on one graph, as
@@ -19,7 +19,7 @@ use petgraph::graph::UnGraph;
 
 use super::csr::Csr;
 
-/// A petgraph graph with its compressed adjacency and degrees, built once.
+/// A petgraph graph with its compressed adjacency, built once.
 ///
 /// ```
 /// use petgraph::graph::UnGraph;
@@ -32,19 +32,13 @@ use super::csr::Csr;
 pub struct IndexedGraph<'g, N> {
     graph: &'g UnGraph<N, f64>,
     adjacency: Csr,
-    degree: Vec<usize>,
 }
 
 impl<'g, N> IndexedGraph<'g, N> {
     pub fn new(graph: &'g UnGraph<N, f64>) -> IndexedGraph<'g, N> {
-        let adjacency = Csr::new(graph);
-        let degree = (0..adjacency.node_count())
-            .map(|v| adjacency.offsets[v + 1] - adjacency.offsets[v] + 2 * adjacency.loop_count[v])
-            .collect();
         IndexedGraph {
             graph,
-            adjacency,
-            degree,
+            adjacency: Csr::new(graph),
         }
     }
 
@@ -87,10 +81,10 @@ mod sealed {
     use super::*;
 
     /// What an [`AnalyticsGraph`] hands the algorithms: built on the spot
-    /// for a bare graph, borrowed from an [`IndexedGraph`].
+    /// for a bare graph, read off an [`IndexedGraph`].
     pub trait Prepared {
         fn adjacency(&self) -> Cow<'_, Csr>;
-        fn degrees(&self) -> Cow<'_, [usize]>;
+        fn degrees(&self) -> Vec<usize>;
     }
 
     impl<N> Prepared for UnGraph<N, f64> {
@@ -98,8 +92,8 @@ mod sealed {
             Cow::Owned(Csr::new(self))
         }
 
-        fn degrees(&self) -> Cow<'_, [usize]> {
-            Cow::Owned(super::super::degree::count_degrees(self))
+        fn degrees(&self) -> Vec<usize> {
+            super::super::degree::count_degrees(self)
         }
     }
 
@@ -108,8 +102,10 @@ mod sealed {
             Cow::Borrowed(&self.adjacency)
         }
 
-        fn degrees(&self) -> Cow<'_, [usize]> {
-            Cow::Borrowed(&self.degree)
+        fn degrees(&self) -> Vec<usize> {
+            (0..self.adjacency.node_count())
+                .map(|v| self.adjacency.degree(v))
+                .collect()
         }
     }
 }
