@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::analyze::{self, Settings};
+use crate::corpus::Skipped;
 use crate::eval::Outcome;
 use crate::export::ExportFormat;
 use crate::facts::Relation;
@@ -17,7 +18,7 @@ use crate::query::{CannedQuery, OutputFormat};
 use crate::rules::Rules;
 use crate::store::{self, Location};
 use crate::views::{self, View};
-use crate::{CorpusRun, evaluate, run_corpus};
+use crate::{evaluate, run_corpus};
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +46,11 @@ impl CorpusOptions {
     }
 }
 
-fn report_skipped(run: &CorpusRun) -> Status {
-    for s in &run.skipped {
+fn report_skipped(skipped: &[Skipped]) -> Status {
+    for s in skipped {
         eprintln!("socialgraf: {s}");
     }
-    if run.skipped.is_empty() {
+    if skipped.is_empty() {
         Status::Ok
     } else {
         Status::Skipped
@@ -61,7 +62,7 @@ pub fn facts(opts: &CorpusOptions, out_dir: &Path, out: &mut dyn Write) -> Resul
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
     crate::write_facts(&run, out_dir)?;
-    let status = report_skipped(&run);
+    let status = report_skipped(&run.skipped);
     writeln!(
         out,
         "wrote {} facts for {} documents to {}",
@@ -82,7 +83,7 @@ pub fn eval(
 ) -> Result<Status> {
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
-    let status = report_skipped(&run);
+    let status = report_skipped(&run.skipped);
     let ev = evaluate(&run, gold)?;
     if show_errors {
         for (doc, f, o) in &ev.outcomes {
@@ -181,15 +182,18 @@ pub fn build(
     let rules = opts.rules()?;
     let fingerprint = Rules::fingerprint(&opts.rules_dir())?;
     let store = store::open(location)?;
-    let (run, report) =
-        crate::sync_corpus(&store, &opts.corpus, &rules, &fingerprint, opts.max_bytes)?;
+    let run = crate::sync_corpus(&store, &opts.corpus, &rules, &fingerprint, opts.max_bytes)?;
+    let report = &run.report;
     // Written out of the write-ahead log into the store's files now, not
     // replayed by whoever opens the store next (17 s after a 5 MB build).
-    store
-        .flush()
-        .with_context(|| format!("writing the store {location} to disk"))?;
-    let status = report_skipped(&run);
-    for d in run.diagnostics() {
+    // The bulk loader writes the files directly: nothing to flush.
+    if !report.bulk_loaded {
+        store
+            .flush()
+            .with_context(|| format!("writing the store {location} to disk"))?;
+    }
+    let status = report_skipped(&run.skipped);
+    for d in &run.diagnostics {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
     }
     // The whole graph in output order only when it is written: on a large
@@ -257,24 +261,13 @@ pub fn build(
         out,
         "  actors: {actors} persons and organisations linked by memberships, in {groups} connected groups (largest: {largest})"
     )?;
-    let mut shown = 0;
-    let mut by_rel: BTreeMap<Relation, usize> = BTreeMap::new();
-    if examples > 0 && run.facts().next().is_some() {
+    if examples > 0 && !run.examples.is_empty() {
         writeln!(
             out,
             "  some facts of the documents extracted now, with evidence:"
         )?;
     }
-    for f in run.facts() {
-        if shown >= examples {
-            break;
-        }
-        let c = by_rel.entry(f.relation).or_default();
-        if *c > 0 {
-            continue;
-        }
-        *c += 1;
-        shown += 1;
+    for f in run.examples.iter().take(examples) {
         let row = crate::fact_row(f);
         let ev: String = f.evidence.chars().take(160).collect();
         writeln!(

@@ -144,15 +144,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub fn read_corpus(dir: &Path, max_bytes: u64) -> std::io::Result<(Vec<Document>, Vec<Skipped>)> {
     let mut docs: Vec<Document> = Vec::new();
     let mut skipped = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
     for path in list_files(dir)? {
         match read_document(&path, max_bytes) {
             Ok(d) => {
-                if let Some(other) = docs.iter().find(|o| o.id == d.id) {
+                if let Some(&other) = seen.get(&d.id) {
                     skipped.push(Skipped {
                         path,
-                        reason: SkipReason::DuplicateId(other.path.clone()),
+                        reason: SkipReason::DuplicateId(docs[other].path.clone()),
                     });
                 } else {
+                    seen.insert(d.id.clone(), docs.len());
                     docs.push(d);
                 }
             }

@@ -17,6 +17,7 @@ pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod facts;
+pub mod ingest;
 pub mod ontology;
 pub mod prefilter;
 pub mod query;
@@ -33,17 +34,18 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::corpus::{Document, Skipped};
 use crate::extract::{Diagnostic, Extraction, Extractor};
 use crate::facts::{Fact, Relation, Row};
+use crate::ingest::{corpus_source, quads_in};
 use crate::rules::Rules;
+
+pub use ingest::{SyncReport, SyncRun, sync_corpus};
 
 /// The documents of a corpus with what was extracted from each.
 pub struct CorpusRun {
@@ -74,18 +76,7 @@ pub fn run_corpus(dir: &Path, rules: &Rules, max_bytes: u64) -> Result<CorpusRun
 /// terminal.
 fn extract_documents(docs: Vec<Document>, skipped: Vec<Skipped>, rules: &Rules) -> CorpusRun {
     let extractor = Extractor::new(rules);
-    let bar = if std::io::stderr().is_terminal() && !docs.is_empty() {
-        let bar =
-            ProgressBar::with_draw_target(Some(docs.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} extracting [{bar:30}] {pos}/{len} documents ({elapsed})",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = ingest::progress_bar(docs.len());
     let extractions: Vec<Extraction> = docs
         .par_iter()
         .map(|d| {
@@ -228,144 +219,15 @@ pub fn build_dataset(
     rules: &Rules,
     corpus_dir: &Path,
 ) -> Vec<oxigraph::model::Quad> {
-    dataset_quads(run, rules, corpus_dir).collect()
-}
-
-/// [`build_dataset`]'s quads, made one document at a time.
-fn dataset_quads<'a>(
-    run: &'a CorpusRun,
-    rules: &'a Rules,
-    corpus_dir: &'a Path,
-) -> impl Iterator<Item = oxigraph::model::Quad> + 'a {
-    let documents = run
-        .docs
-        .iter()
-        .zip(&run.extractions)
-        .flat_map(move |(d, e)| {
-            quads_in(
-                rdf::document_triples(d, &corpus_source(corpus_dir, d), &e.facts, rules),
-                rdf::graphs::document(&d.id),
-            )
-        });
-    quads_in(rdf::shared_triples(rules), rdf::graphs::shared()).chain(documents)
-}
-
-/// `triples` as quads of `graph`.
-fn quads_in(
-    triples: Vec<oxigraph::model::Triple>,
-    graph: oxigraph::model::NamedNode,
-) -> impl Iterator<Item = oxigraph::model::Quad> {
-    triples.into_iter().map(move |t| t.in_graph(graph.clone()))
-}
-
-/// What a build changed in the store.
-#[derive(Debug, Default)]
-pub struct SyncReport {
-    /// Documents new to the store, changed since the last build, removed
-    /// from the corpus, and left as they were.
-    pub added: Vec<String>,
-    pub changed: Vec<String>,
-    pub removed: Vec<String>,
-    pub unchanged: Vec<String>,
-    /// Whether the rules changed, so that every document was extracted again.
-    pub rules_changed: bool,
-    /// Whether results of `analyze --write` were dropped because the graph
-    /// they describe changed.
-    pub analytics_dropped: bool,
-}
-
-/// The bulk loader's memory budget in MB, for all its threads (Oxigraph's
-/// default is 2 GB per thread).
-const BULK_LOAD_MB: usize = 512;
-
-/// Brings the store in line with a corpus: each added or changed document
-/// is extracted and its named graph replaced in one transaction; graphs of
-/// documents no longer in the corpus are removed; unchanged documents are
-/// not read again. A change of rules re-extracts everything. An empty
-/// store is filled with Oxigraph's bulk loader, in one commit. Returns the
-/// run over the extracted documents and what changed.
-pub fn sync_corpus(
-    store: &oxigraph::store::Store,
-    dir: &Path,
-    rules: &Rules,
-    rules_fingerprint: &str,
-    max_bytes: u64,
-) -> Result<(CorpusRun, SyncReport)> {
-    let (docs, skipped) = corpus::read_corpus(dir, max_bytes)
-        .with_context(|| format!("reading corpus folder {}", dir.display()))?;
-    let stored = store::stored_documents(store)?;
-    let rules_changed = store::rules_fingerprint(store)?.as_deref() != Some(rules_fingerprint);
-    let mut report = SyncReport {
-        rules_changed,
-        ..SyncReport::default()
-    };
-    let source = |d: &Document| corpus_source(dir, d);
-    let mut todo = Vec::new();
-    for d in docs {
-        match stored.get(&d.id) {
-            Some(s) if s.hash == d.hash && s.source == source(&d) && !rules_changed => {
-                report.unchanged.push(d.id.clone())
-            }
-            Some(_) => {
-                report.changed.push(d.id.clone());
-                todo.push(d);
-            }
-            None => {
-                report.added.push(d.id.clone());
-                todo.push(d);
-            }
-        }
-    }
-    // A document that could not be read this time keeps its old facts.
-    let present: std::collections::BTreeSet<&str> = report
-        .added
-        .iter()
-        .chain(&report.changed)
-        .chain(&report.unchanged)
-        .map(String::as_str)
-        .chain(
-            skipped
-                .iter()
-                .filter_map(|s| s.path.file_stem().and_then(|x| x.to_str())),
+    let documents = run.docs.iter().zip(&run.extractions).flat_map(|(d, e)| {
+        quads_in(
+            rdf::document_triples(d, &corpus_source(corpus_dir, d), &e.facts, rules),
+            rdf::graphs::document(&d.id),
         )
-        .collect();
-    for (id, s) in &stored {
-        if !present.contains(id.as_str()) {
-            store::remove_graph(store, &s.graph)?;
-            report.removed.push(id.clone());
-        }
-    }
-    let run = extract_documents(todo, skipped, rules);
-    let fingerprint = rdf::rules_fingerprint_triple(rules_fingerprint);
-    if store.is_empty().context("reading the store")? {
-        // A new store: Oxigraph's bulk loader writes the store's files
-        // directly, several times faster than transactions, and commits
-        // everything at once or nothing.
-        let mut loader = store
-            .bulk_loader()
-            .with_max_memory_size_in_megabytes(BULK_LOAD_MB);
-        loader
-            .load_quads(
-                dataset_quads(&run, rules, dir)
-                    .chain(quads_in(vec![fingerprint], rdf::graphs::meta())),
-            )
-            .context("loading the graph into the new store")?;
-        loader.commit().context("writing the new store")?;
-        return Ok((run, report));
-    }
-    store::replace_graph(store, &rdf::graphs::shared(), &rdf::shared_triples(rules))?;
-    for (d, e) in run.docs.iter().zip(&run.extractions) {
-        let triples = rdf::document_triples(d, &source(d), &e.facts, rules);
-        store::replace_graph(store, &rdf::graphs::document(&d.id), &triples)?;
-    }
-    store::replace_graph(store, &rdf::graphs::meta(), &[fingerprint])?;
-    let changed =
-        !(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());
-    if changed && store::has_graph(store, &rdf::graphs::analytics())? {
-        store::remove_graph(store, &rdf::graphs::analytics())?;
-        report.analytics_dropped = true;
-    }
-    Ok((run, report))
+    });
+    quads_in(rdf::shared_triples(rules), rdf::graphs::shared())
+        .chain(documents)
+        .collect()
 }
 
 /// A folder of the project's data (`extract`, `queries`) used when none is
@@ -387,13 +249,6 @@ pub fn data_dir(env_var: &str, name: &str) -> std::path::PathBuf {
         .filter(|d| is_checkout(d))
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .join(name)
-}
-
-/// A document's path relative to its corpus folder, with `/` separators
-/// (`dcterms:source`, and half of what identifies a stored document).
-fn corpus_source(dir: &Path, doc: &Document) -> String {
-    let rel = doc.path.strip_prefix(dir).unwrap_or(&doc.path);
-    rel.to_string_lossy().replace('\\', "/")
 }
 
 /// Counts of facts per relation.

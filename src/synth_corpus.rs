@@ -31,6 +31,9 @@ const DOCUMENT_BYTES: usize = 4_000;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Templates {
+    /// The share of paragraphs drawn from `background`.
+    background_share: f64,
+    background: Vec<String>,
     style: Vec<Style>,
 }
 
@@ -48,6 +51,9 @@ struct Style {
 /// does not depend on hash order.
 pub struct Generator {
     styles: Vec<Style>,
+    background: Vec<String>,
+    /// A paragraph is background when a draw below 2^64 falls under this.
+    background_below: u64,
     seed: u64,
     given_names: Vec<String>,
     surnames: Vec<String>,
@@ -111,8 +117,15 @@ impl Generator {
         ] {
             anyhow::ensure!(list > 0, "the rules have no {what} to build documents from");
         }
+        anyhow::ensure!(
+            (0.0..1.0).contains(&templates.background_share)
+                && (templates.background_share == 0.0 || !templates.background.is_empty()),
+            "corpus/templates.toml: background_share must be in [0, 1) with background paragraphs to draw"
+        );
         Ok(Generator {
             styles: templates.style,
+            background: templates.background,
+            background_below: (templates.background_share * u64::MAX as f64) as u64,
             seed,
             given_names,
             surnames,
@@ -140,7 +153,12 @@ impl Generator {
             // change from paragraph to paragraph.
             cast.slots.truncate(primary.len());
             cast.slots.extend(self.secondary(i, &mut rng));
-            let paragraph = cast.fill(pick(&mut rng, &style.paragraphs).as_str());
+            let paragraphs = if rng.next_u64() < self.background_below {
+                &self.background
+            } else {
+                &style.paragraphs
+            };
+            let paragraph = cast.fill(pick(&mut rng, paragraphs).as_str());
             if style.pdf {
                 wrap_like_pdf(&paragraph, &mut rng, &mut text);
             } else {
@@ -315,6 +333,54 @@ mod tests {
                 "{relation:?}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn background_paragraphs_state_no_facts() {
+        let rules = Rules::load_default().expect("the rules load");
+        let g = Generator::new(&rules, 7).expect("the generator builds");
+        let extractor = crate::extract::Extractor::new(&rules);
+        let text = format!("{}\n\n", g.background.join("\n\n"));
+        let facts = extractor.extract("background", &text).facts;
+        assert!(facts.is_empty(), "{facts:?}");
+    }
+
+    /// Facts per MB of the seed corpus's gold files, and of what the
+    /// extractor finds in synthetic documents: within a factor of 1.5 of
+    /// each other, so that a synthetic MB costs what a real one does.
+    #[test]
+    fn synthetic_corpus_is_as_dense_in_facts_as_the_seeds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (mut seed_bytes, mut gold_facts) = (0, 0);
+        for entry in std::fs::read_dir(root.join("corpus/seeds")).expect("seeds") {
+            seed_bytes += std::fs::metadata(entry.expect("entry").path())
+                .expect("size")
+                .len() as usize;
+        }
+        for entry in std::fs::read_dir(root.join("tests/gold")).expect("gold") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "tsv") {
+                let text = std::fs::read_to_string(&path).expect("gold file");
+                gold_facts += crate::facts::read_tsv(&text, true)
+                    .expect("gold parses")
+                    .len();
+            }
+        }
+        let rules = Rules::load_default().expect("the rules load");
+        let g = Generator::new(&rules, 1).expect("the generator builds");
+        let extractor = crate::extract::Extractor::new(&rules);
+        let (mut bytes, mut facts) = (0, 0);
+        for i in 0..200 {
+            let (name, text) = g.document(i);
+            bytes += text.len();
+            facts += extractor.extract(&name, &text).facts.len();
+        }
+        let per_mb = |n: usize, b: usize| n as f64 * 1e6 / b as f64;
+        let (seeds, synthetic) = (per_mb(gold_facts, seed_bytes), per_mb(facts, bytes));
+        assert!(
+            synthetic / seeds > 1.0 / 1.5 && synthetic / seeds < 1.5,
+            "facts per MB: seeds' gold {seeds:.0}, synthetic {synthetic:.0}"
+        );
     }
 
     #[test]

@@ -1,0 +1,265 @@
+//! Ingest: a corpus folder into the store, streamed and incremental.
+//!
+//! Files are read, hashed and extracted a chunk at a time (in parallel
+//! within a chunk), so memory does not grow with the corpus. A document
+//! whose content, path and rules are those of its stored copy is left as
+//! it is; an added or changed one gets its named graph replaced in one
+//! transaction; graphs of documents gone from the folder are removed. A new
+//! store is filled with Oxigraph's bulk loader instead, in one commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::model::{NamedNode, Quad, Triple};
+use oxigraph::store::Store;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::corpus::{self, Document, SkipReason, Skipped};
+use crate::extract::{Diagnostic, Extractor};
+use crate::facts::{Fact, Relation};
+use crate::rules::Rules;
+use crate::{rdf, store};
+
+/// Documents read and extracted together: enough to keep every core busy,
+/// few enough that a chunk's texts and triples stay small.
+const CHUNK_DOCUMENTS: usize = 256;
+
+/// The bulk loader's memory budget in MB, for all its threads (Oxigraph's
+/// default is 2 GB per thread).
+const BULK_LOAD_MB: usize = 512;
+
+/// What a build changed in the store.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    /// Documents new to the store, changed since the last build, removed
+    /// from the corpus, and left as they were.
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Whether the rules changed, so that every document was extracted again.
+    pub rules_changed: bool,
+    /// Whether results of `analyze --write` were dropped because the graph
+    /// they describe changed.
+    pub analytics_dropped: bool,
+    /// Whether the store was new and filled by the bulk loader.
+    pub bulk_loaded: bool,
+}
+
+/// What a build did, without the documents themselves: what changed, the
+/// files skipped, and what extraction said about the documents it read.
+#[derive(Debug, Default)]
+pub struct SyncRun {
+    pub report: SyncReport,
+    pub skipped: Vec<Skipped>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Facts extracted in this run (from added and changed documents).
+    pub facts_extracted: usize,
+    /// The first fact of each relation extracted in this run, in corpus
+    /// order: examples for a summary.
+    pub examples: Vec<Fact>,
+}
+
+/// Brings the store in line with a corpus (see the module's header).
+/// A change of rules re-extracts everything.
+pub fn sync_corpus(
+    store: &Store,
+    dir: &Path,
+    rules: &Rules,
+    rules_fingerprint: &str,
+    max_bytes: u64,
+) -> Result<SyncRun> {
+    let paths = corpus::list_files(dir)
+        .with_context(|| format!("reading corpus folder {}", dir.display()))?;
+    let mut ingest = Ingest {
+        dir,
+        rules,
+        max_bytes,
+        extractor: Extractor::new(rules),
+        stored: store::stored_documents(store)?,
+        rules_changed: store::rules_fingerprint(store)?.as_deref() != Some(rules_fingerprint),
+        seen: FxHashMap::default(),
+        run: SyncRun::default(),
+        bar: progress_bar(paths.len()),
+    };
+    ingest.run.report.rules_changed = ingest.rules_changed;
+    let fingerprint = rdf::rules_fingerprint_triple(rules_fingerprint);
+    if store.is_empty().context("reading the store")? {
+        // Oxigraph's bulk loader writes the store's files directly, several
+        // times faster than transactions, and commits everything at once
+        // or nothing.
+        ingest.run.report.bulk_loaded = true;
+        let mut loader = store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(BULK_LOAD_MB);
+        let documents = paths.chunks(CHUNK_DOCUMENTS).flat_map(|chunk| {
+            ingest
+                .chunk(chunk)
+                .into_iter()
+                .flat_map(|(graph, triples)| quads_in(triples, graph))
+                .collect::<Vec<_>>()
+        });
+        loader
+            .load_quads(
+                quads_in(rdf::shared_triples(rules), rdf::graphs::shared())
+                    .chain(documents)
+                    .chain(quads_in(vec![fingerprint], rdf::graphs::meta())),
+            )
+            .context("loading the graph into the new store")?;
+        loader.commit().context("writing the new store")?;
+    } else {
+        store::replace_graph(store, &rdf::graphs::shared(), &rdf::shared_triples(rules))?;
+        for chunk in paths.chunks(CHUNK_DOCUMENTS) {
+            for (graph, triples) in ingest.chunk(chunk) {
+                store::replace_graph(store, &graph, &triples)?;
+            }
+        }
+        ingest.remove_missing(store)?;
+        store::replace_graph(store, &rdf::graphs::meta(), &[fingerprint])?;
+        let report = &mut ingest.run.report;
+        let changed =
+            !(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());
+        if changed && store::has_graph(store, &rdf::graphs::analytics())? {
+            store::remove_graph(store, &rdf::graphs::analytics())?;
+            report.analytics_dropped = true;
+        }
+    }
+    ingest.bar.finish_and_clear();
+    Ok(ingest.run)
+}
+
+/// The state of one [`sync_corpus`].
+struct Ingest<'a> {
+    dir: &'a Path,
+    rules: &'a Rules,
+    max_bytes: u64,
+    extractor: Extractor<'a>,
+    stored: BTreeMap<String, store::StoredDocument>,
+    rules_changed: bool,
+    /// Documents read so far, by id, with their path.
+    seen: FxHashMap<String, PathBuf>,
+    run: SyncRun,
+    bar: ProgressBar,
+}
+
+impl Ingest<'_> {
+    /// Reads the files of a chunk, sorts each into unchanged, changed,
+    /// added or skipped, and extracts the changed and added ones in
+    /// parallel. Returns their named graphs with their triples, in the
+    /// chunk's order.
+    fn chunk(&mut self, paths: &[PathBuf]) -> Vec<(NamedNode, Vec<Triple>)> {
+        let read: Vec<Result<Document, SkipReason>> = paths
+            .par_iter()
+            .map(|p| corpus::read_document(p, self.max_bytes))
+            .collect();
+        let mut todo = Vec::new();
+        for (path, document) in paths.iter().zip(read) {
+            let d = match document {
+                Ok(d) => d,
+                Err(reason) => {
+                    self.run.skipped.push(Skipped {
+                        path: path.clone(),
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            if let Some(other) = self.seen.get(&d.id) {
+                self.run.skipped.push(Skipped {
+                    path: path.clone(),
+                    reason: SkipReason::DuplicateId(other.clone()),
+                });
+                continue;
+            }
+            self.seen.insert(d.id.clone(), d.path.clone());
+            let source = corpus_source(self.dir, &d);
+            let report = &mut self.run.report;
+            match self.stored.get(&d.id) {
+                Some(s) if s.hash == d.hash && s.source == source && !self.rules_changed => {
+                    report.unchanged.push(d.id)
+                }
+                Some(_) => {
+                    report.changed.push(d.id.clone());
+                    todo.push((d, source));
+                }
+                None => {
+                    report.added.push(d.id.clone());
+                    todo.push((d, source));
+                }
+            }
+        }
+        self.bar.inc((paths.len() - todo.len()) as u64);
+        let (extractor, rules, bar) = (&self.extractor, self.rules, &self.bar);
+        let done: Vec<_> = todo
+            .par_iter()
+            .map(|(d, source)| {
+                let e = extractor.extract(&d.id, &d.text);
+                let triples = rdf::document_triples(d, source, &e.facts, rules);
+                bar.inc(1);
+                (rdf::graphs::document(&d.id), triples, e)
+            })
+            .collect();
+        done.into_iter()
+            .map(|(graph, triples, e)| {
+                self.run.facts_extracted += e.facts.len();
+                for f in e.facts {
+                    if !self.run.examples.iter().any(|x| x.relation == f.relation)
+                        && self.run.examples.len() < Relation::ALL.len()
+                    {
+                        self.run.examples.push(f);
+                    }
+                }
+                self.run.diagnostics.extend(e.diagnostics);
+                (graph, triples)
+            })
+            .collect()
+    }
+
+    /// Removes the graphs of stored documents no longer in the corpus. A
+    /// document that could not be read this time keeps its old facts.
+    fn remove_missing(&mut self, store: &Store) -> Result<()> {
+        let unreadable: BTreeSet<&str> = self
+            .run
+            .skipped
+            .iter()
+            .filter_map(|s| s.path.file_stem().and_then(|x| x.to_str()))
+            .collect();
+        for (id, s) in &self.stored {
+            if !self.seen.contains_key(id) && !unreadable.contains(id.as_str()) {
+                store::remove_graph(store, &s.graph)?;
+                self.run.report.removed.push(id.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A progress bar over `len` documents on a terminal, hidden otherwise.
+pub(crate) fn progress_bar(len: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || len == 0 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} extracting [{bar:30}] {pos}/{len} documents ({elapsed})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// `triples` as quads of `graph`.
+pub(crate) fn quads_in(triples: Vec<Triple>, graph: NamedNode) -> impl Iterator<Item = Quad> {
+    triples.into_iter().map(move |t| t.in_graph(graph.clone()))
+}
+
+/// A document's path relative to its corpus folder, with `/` separators
+/// (`dcterms:source`, and half of what identifies a stored document).
+pub(crate) fn corpus_source(dir: &Path, doc: &Document) -> String {
+    let rel = doc.path.strip_prefix(dir).unwrap_or(&doc.path);
+    rel.to_string_lossy().replace('\\', "/")
+}
