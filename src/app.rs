@@ -186,12 +186,11 @@ pub fn build(
     let report = &run.report;
     // Written out of the write-ahead log into the store's files now, not
     // replayed by whoever opens the store next (17 s after a 5 MB build).
-    // The bulk loader writes the files directly: nothing to flush.
-    if !report.bulk_loaded {
-        store
-            .flush()
-            .with_context(|| format!("writing the store {location} to disk"))?;
-    }
+    // After a bulk load, this waits for RocksDB to merge the loaded files,
+    // which would otherwise slow down the next command.
+    store
+        .flush()
+        .with_context(|| format!("writing the store {location} to disk"))?;
     let status = report_skipped(&run.skipped);
     for d in &run.diagnostics {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);

@@ -46,8 +46,6 @@ pub struct SyncReport {
     /// Whether results of `analyze --write` were dropped because the graph
     /// they describe changed.
     pub analytics_dropped: bool,
-    /// Whether the store was new and filled by the bulk loader.
-    pub bulk_loaded: bool,
 }
 
 /// What a build did, without the documents themselves: what changed, the
@@ -92,7 +90,6 @@ pub fn sync_corpus(
         // Oxigraph's bulk loader writes the store's files directly, several
         // times faster than transactions, and commits everything at once
         // or nothing.
-        ingest.run.report.bulk_loaded = true;
         let mut loader = store
             .bulk_loader()
             .with_max_memory_size_in_megabytes(BULK_LOAD_MB);

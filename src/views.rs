@@ -144,35 +144,88 @@ fn local_name(iri: &str) -> String {
 impl ProblemLinks {
     /// Reads the links from the store. `problem_labels` maps problem IRIs
     /// to labels (the problem scheme lives in the rules, not in the graph).
+    ///
+    /// The default graph is the union of the documents' graphs as a bag: a
+    /// triple that n documents state (an initiative's `sg:runBy`, a unit's
+    /// `sg:inMunicipality`) matches n times, so a join of such triples in
+    /// one query grows with the square of n. Each query here reads one kind
+    /// of triple, made distinct, and the joins are done below.
     pub fn read(store: &Store, problem_labels: &BTreeMap<String, String>) -> Result<ProblemLinks> {
+        let select = crate::store::select;
+        let facts = select(
+            store,
+            &format!(
+                "SELECT ?r ?s ?c ?doc ?f WHERE {{ VALUES ?r {{ \"faces\" \"addresses\" }}
+                   ?f <{SG}relation> ?r ; <{RDF}subject> ?s ; <{RDF}object> ?c ;
+                      <{PROV}wasDerivedFrom> ?doc }}"
+            ),
+            &["r", "s", "c", "doc", "f"],
+        )?;
+        let pairs = |query: String| -> Result<BTreeMap<String, BTreeSet<String>>> {
+            let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for row in select(store, &query, &["a", "b"])? {
+                if let (Some(a), Some(b)) = (iri_of(&row[0]), iri_of(&row[1])) {
+                    out.entry(a).or_default().insert(b);
+                }
+            }
+            Ok(out)
+        };
+        let run_by = pairs(format!(
+            "SELECT DISTINCT ?a ?b WHERE {{ ?a <{SG}runBy> ?b }}"
+        ))?;
+        let in_municipality = pairs(format!(
+            "SELECT DISTINCT ?a ?b WHERE {{ ?a <{SG}inMunicipality> ?b }}"
+        ))?;
+        // Municipalities with their smallest label (the empty string when
+        // they have none).
+        let mut municipalities: BTreeMap<String, String> = BTreeMap::new();
         let query = format!(
-            "SELECT ?m ?label ?c ?f ?doc WHERE {{
-               {{ ?f <{SG}relation> \"faces\" ; <{RDF}subject> ?s ; <{RDF}object> ?c . }}
-               UNION
-               {{ ?f <{SG}relation> \"addresses\" ; <{RDF}subject> ?i ; <{RDF}object> ?c .
-                  ?i <{SG}runBy> ?s . }}
-               ?f <{PROV}wasDerivedFrom> ?doc .
-               {{ ?s a <{SG}Municipality> . BIND(?s AS ?m) }} UNION {{ ?s <{SG}inMunicipality> ?m }}
-               OPTIONAL {{ ?m <{RDFS}label> ?label }}
-             }}"
+            "SELECT DISTINCT ?m ?label WHERE {{ ?m a <{SG}Municipality> OPTIONAL {{ ?m <{RDFS}label> ?label }} }}"
         );
+        for row in select(store, &query, &["m", "label"])? {
+            if let Some(m) = iri_of(&row[0]) {
+                let label = text_of(&row[1]).unwrap_or_default();
+                let entry = municipalities.entry(m).or_insert_with(|| label.clone());
+                if entry.is_empty() || (!label.is_empty() && label < *entry) {
+                    *entry = label;
+                }
+            }
+        }
+        let none = BTreeSet::new();
         let mut out = ProblemLinks::default();
-        for row in crate::store::select(store, &query, &["m", "label", "c", "f", "doc"])? {
-            let (Some(m), Some(c), Some(f)) = (iri_of(&row[0]), iri_of(&row[2]), iri_of(&row[3]))
+        for row in facts {
+            let (Some(s), Some(c), Some(f)) = (iri_of(&row[1]), iri_of(&row[2]), iri_of(&row[4]))
             else {
                 continue;
             };
-            let label = text_of(&row[1]).unwrap_or_else(|| local_name(&m));
-            out.labels.entry(m.clone()).or_insert(label);
-            let problem_label = problem_labels
-                .get(&c)
-                .cloned()
-                .unwrap_or_else(|| local_name(&c));
-            out.labels.entry(c.clone()).or_insert(problem_label);
-            let support = out.links.entry((m, c)).or_default();
-            support.facts.insert(f);
-            if let Some(doc) = iri_of(&row[4]) {
-                support.documents.insert(doc);
+            // Who faces the problem: the fact's subject, or the
+            // organisations that run the initiative that addresses it.
+            let actors: Vec<&String> = match text_of(&row[0]).as_deref() {
+                Some("faces") => vec![&s],
+                _ => run_by.get(&s).unwrap_or(&none).iter().collect(),
+            };
+            let doc = iri_of(&row[3]);
+            for actor in actors {
+                let own = municipalities.contains_key(actor).then_some(actor);
+                let places = in_municipality.get(actor).unwrap_or(&none);
+                for m in own.into_iter().chain(places) {
+                    let label = municipalities
+                        .get(m)
+                        .filter(|l| !l.is_empty())
+                        .cloned()
+                        .unwrap_or_else(|| local_name(m));
+                    out.labels.entry(m.clone()).or_insert(label);
+                    let problem_label = problem_labels
+                        .get(&c)
+                        .cloned()
+                        .unwrap_or_else(|| local_name(&c));
+                    out.labels.entry(c.clone()).or_insert(problem_label);
+                    let support = out.links.entry((m.clone(), c.clone())).or_default();
+                    support.facts.insert(f.clone());
+                    if let Some(doc) = &doc {
+                        support.documents.insert(doc.clone());
+                    }
+                }
             }
         }
         Ok(out)
@@ -313,22 +366,20 @@ pub fn actors(store: &Store) -> Result<ViewGraph> {
     ];
     let kind_of = |class: &str| kinds.iter().find(|(c, _)| c == class).map(|(_, k)| *k);
     // Nodes that facts or units name; municipalities only when linked (the
-    // graph holds all 290 of them).
-    // The distinct nodes first: joining the union's rows (one per fact) with
-    // types and labels directly is orders of magnitude slower in Oxigraph.
+    // graph holds all 290 of them). Their classes and labels are read in
+    // two queries, each made distinct: in the union of the documents'
+    // graphs a node's type and label repeat once per document that names
+    // it, and joining both in one query grows with the square of that.
     let stated_by = r#"VALUES ?r { "membership" "initiative" "attended" }"#;
     let linked = format!(
-        "SELECT ?n ?class ?label WHERE {{
-           {{ SELECT DISTINCT ?n WHERE {{
+        "{{ SELECT DISTINCT ?n WHERE {{
                {{ {stated_by} ?f <{SG}relation> ?r ; <{RDF}subject>|<{RDF}object> ?n }}
                UNION {{ ?n <{ORG}unitOf> ?m }} UNION {{ ?u <{ORG}unitOf> ?n }}
-           }} }}
-           ?n a ?class .
-           OPTIONAL {{ ?n <{RDFS}label> ?label }}
-         }}"
+           }} }}"
     );
     let mut nodes: BTreeMap<String, (NodeKind, Option<String>)> = BTreeMap::new();
-    for row in crate::store::select(store, &linked, &["n", "class", "label"])? {
+    let classes = format!("SELECT DISTINCT ?n ?class WHERE {{ {linked} ?n a ?class }}");
+    for row in crate::store::select(store, &classes, &["n", "class"])? {
         let (Some(n), Some(class)) = (iri_of(&row[0]), iri_of(&row[1])) else {
             continue;
         };
@@ -340,7 +391,13 @@ pub fn actors(store: &Store) -> Result<ViewGraph> {
         if kind == NodeKind::Municipality {
             entry.0 = kind;
         }
-        if let Some(label) = text_of(&row[2]) {
+    }
+    let labels = format!("SELECT DISTINCT ?n ?label WHERE {{ {linked} ?n <{RDFS}label> ?label }}");
+    for row in crate::store::select(store, &labels, &["n", "label"])? {
+        let (Some(n), Some(label)) = (iri_of(&row[0]), text_of(&row[1])) else {
+            continue;
+        };
+        if let Some(entry) = nodes.get_mut(&n) {
             if entry.1.as_ref().is_none_or(|l| label < *l) {
                 entry.1 = Some(label);
             }
