@@ -3,7 +3,7 @@
 //! - extraction alone, in this process: MB/s per core on one thread and on
 //!   all cores (the first size only);
 //! - `socialgraf build` end to end into a new store: wall time, MB/s,
-//!   quads/s (quads in the store over the whole build), peak memory;
+//!   quads/s (quads written over the whole build), peak memory;
 //! - the same build after changing 1% of the documents (incremental).
 //!
 //! Then, on the store of the largest size: canned-query latency (every
@@ -71,13 +71,13 @@ fn run_measured<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> Meas
     }
 }
 
-/// The number of quads a build reports ("…, N quads in the store").
+/// The number of quads a build reports ("… (N quads written now)").
 fn quads_reported(stdout: &str) -> f64 {
     stdout
         .lines()
         .next()
-        .and_then(|l| l.strip_suffix(" quads in the store"))
-        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|l| l.strip_suffix(" quads written now)"))
+        .and_then(|l| l.rsplit('(').next())
         .and_then(|n| n.parse().ok())
         .expect("build reports its quads")
 }

@@ -205,10 +205,10 @@ pub fn build(
     let n = |q: &str| store::count(&store, &format!("{PREFIXES} {q}"));
     writeln!(
         out,
-        "socialgraf: {} documents, {} facts, {} quads in the store",
+        "socialgraf: {} documents, {} facts in the store ({} quads written now)",
         report.added.len() + report.changed.len() + report.unchanged.len(),
         n("SELECT (COUNT(?f) AS ?n) WHERE { ?f a sg:Fact }")?,
-        store.len().context("counting the quads in the store")?
+        run.quads_written
     )?;
     writeln!(
         out,

@@ -57,6 +57,9 @@ pub struct SyncRun {
     pub diagnostics: Vec<Diagnostic>,
     /// Facts extracted in this run (from added and changed documents).
     pub facts_extracted: usize,
+    /// Quads written to the store in this run (the documents' graphs, the
+    /// shared graph and the bookkeeping graph).
+    pub quads_written: usize,
     /// The first fact of each relation extracted in this run, in corpus
     /// order: examples for a summary.
     pub examples: Vec<Fact>,
@@ -100,23 +103,30 @@ pub fn sync_corpus(
                 .flat_map(|(graph, triples)| quads_in(triples, graph))
                 .collect::<Vec<_>>()
         });
+        let mut quads_written = 0;
         loader
             .load_quads(
                 quads_in(rdf::shared_triples(rules), rdf::graphs::shared())
                     .chain(documents)
-                    .chain(quads_in(vec![fingerprint], rdf::graphs::meta())),
+                    .chain(quads_in(vec![fingerprint], rdf::graphs::meta()))
+                    .inspect(|_| quads_written += 1),
             )
             .context("loading the graph into the new store")?;
         loader.commit().context("writing the new store")?;
+        ingest.run.quads_written = quads_written;
     } else {
-        store::replace_graph(store, &rdf::graphs::shared(), &rdf::shared_triples(rules))?;
+        let shared = rdf::shared_triples(rules);
+        store::replace_graph(store, &rdf::graphs::shared(), &shared)?;
+        let mut quads_written = shared.len() + 1;
         for chunk in paths.chunks(CHUNK_DOCUMENTS) {
             for (graph, triples) in ingest.chunk(chunk) {
                 store::replace_graph(store, &graph, &triples)?;
+                quads_written += triples.len();
             }
         }
         ingest.remove_missing(store)?;
         store::replace_graph(store, &rdf::graphs::meta(), &[fingerprint])?;
+        ingest.run.quads_written = quads_written;
         let report = &mut ingest.run.report;
         let changed =
             !(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());

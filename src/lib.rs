@@ -268,26 +268,39 @@ pub fn actor_groups(store: &oxigraph::store::Store) -> Result<(usize, usize, usi
     use petgraph::graph::{NodeIndex, UnGraph};
     use petgraph::unionfind::UnionFind;
 
-    let pairs = store::select(
-        store,
-        &format!(
-            "SELECT DISTINCT ?person ?org WHERE {{ ?m <{org}member> ?person ; <{org}organization> ?org }}",
-            org = rdf::vocab::ORG
-        ),
-        &["person", "org"],
-    )?;
+    // Each side of the memberships read distinct and joined here: in the
+    // union of the documents' graphs a membership's triples repeat once per
+    // document that states it, and one query joining both sides grows with
+    // the square of that.
+    let side = |property: &str| -> Result<BTreeMap<String, Vec<String>>> {
+        let query = format!(
+            "SELECT DISTINCT ?m ?x WHERE {{ ?m <{}{property}> ?x }}",
+            rdf::vocab::ORG
+        );
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in store::select(store, &query, &["m", "x"])? {
+            if let [Some(m), Some(x)] = [&row[0], &row[1]] {
+                out.entry(m.to_string()).or_default().push(x.to_string());
+            }
+        }
+        Ok(out)
+    };
+    let (members, organisations) = (side("member")?, side("organization")?);
     let mut graph: UnGraph<String, ()> = UnGraph::new_undirected();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
-    let mut node = |g: &mut UnGraph<String, ()>, key: String| {
-        *index.entry(key.clone()).or_insert_with(|| g.add_node(key))
+    let mut node = |g: &mut UnGraph<String, ()>, key: &str| {
+        *index
+            .entry(key.to_string())
+            .or_insert_with(|| g.add_node(key.to_string()))
     };
-    for row in pairs {
-        let [Some(person), Some(org)] = [&row[0], &row[1]] else {
-            continue;
-        };
-        let person = node(&mut graph, person.to_string());
-        let org = node(&mut graph, org.to_string());
-        graph.update_edge(person, org, ());
+    for (m, persons) in &members {
+        for org in organisations.get(m).into_iter().flatten() {
+            for person in persons {
+                let person = node(&mut graph, person);
+                let org = node(&mut graph, org);
+                graph.update_edge(person, org, ());
+            }
+        }
     }
     let mut groups = UnionFind::new(graph.node_count());
     for e in graph.raw_edges() {
