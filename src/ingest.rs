@@ -55,8 +55,6 @@ pub struct SyncRun {
     pub report: SyncReport,
     pub skipped: Vec<Skipped>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Facts extracted in this run (from added and changed documents).
-    pub facts_extracted: usize,
     /// Quads written to the store in this run (the documents' graphs, the
     /// shared graph and the bookkeeping graph).
     pub quads_written: usize,
@@ -212,7 +210,6 @@ impl Ingest<'_> {
             .collect();
         done.into_iter()
             .map(|(graph, triples, e)| {
-                self.run.facts_extracted += e.facts.len();
                 for f in e.facts {
                     if !self.run.examples.iter().any(|x| x.relation == f.relation)
                         && self.run.examples.len() < Relation::ALL.len()

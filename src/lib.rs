@@ -5,7 +5,8 @@
 //! The pipeline, in the order data flows through it:
 //! [`corpus`] (read files) → [`text`] (normalise, split) → [`extract`]
 //! (rules → facts) → [`resolve`] (names → entities) → [`rdf`] (facts →
-//! triples) → [`store`] (Oxigraph) → [`export`] (Turtle). [`eval`] scores
+//! triples) → [`store`] (Oxigraph; [`ingest`] streams a corpus into it) →
+//! [`export`] (Turtle). [`eval`] scores
 //! facts against gold. The rules themselves are data, loaded by [`rules`].
 //! [`render`] draws pictures (map, heatmap, network) from plain data.
 
