@@ -460,6 +460,51 @@ pub struct ServeArgs {
     pub rules: Option<PathBuf>,
 }
 
+/// `socialgraf push`: the store's graph to another store's SPARQL Update
+/// endpoint.
+pub fn push(
+    location: &Location,
+    endpoint: &str,
+    graph: Option<&str>,
+    batch: usize,
+    attempts: u32,
+    token_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    if !endpoint.starts_with("http://") {
+        anyhow::bail!("--endpoint must be an http:// URL (got {endpoint})");
+    }
+    let graph = graph
+        .map(|g| {
+            oxigraph::model::NamedNode::new(g).with_context(|| format!("--graph {g} is not an IRI"))
+        })
+        .transpose()?;
+    let token = match token_file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .with_context(|| format!("reading the token file {}", f.display()))?,
+        ),
+        None => std::env::var("SOCIALGRAF_PUSH_TOKEN").ok(),
+    }
+    .map(|t| t.trim().to_string());
+    let store = store::open_existing(location)?;
+    let settings = crate::push::PushSettings {
+        endpoint: endpoint.to_string(),
+        graph,
+        batch,
+        token,
+        attempts,
+        backoff: std::time::Duration::from_millis(500),
+    };
+    let report = crate::push::push(&store, &settings)?;
+    writeln!(
+        out,
+        "pushed {} quads in {} batches to {endpoint} ({} retries)",
+        report.quads, report.batches, report.retries
+    )?;
+    Ok(Status::Ok)
+}
+
 /// `socialgraf serve`: the HTTP endpoint, until stopped. Prints the address
 /// it listens on once it is ready.
 pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Result<Status> {

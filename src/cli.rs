@@ -120,6 +120,29 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Send the store's graph to another SPARQL 1.1 store (Virtuoso,
+    /// QLever, Fuseki, a `socialgraf serve --allow-update`...) through
+    /// SPARQL Update, in batches, retrying on transient failures
+    Push {
+        /// The SPARQL Update endpoint (http://...)
+        #[arg(long)]
+        endpoint: String,
+        /// Put every triple in this named graph instead of its document's
+        #[arg(long)]
+        graph: Option<String>,
+        /// Quads per request (2,000 make about 300 kB of SPARQL Update)
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
+        /// Attempts per batch before giving up
+        #[arg(long, default_value_t = 5)]
+        attempts: u32,
+        /// File holding a bearer token for the endpoint (else
+        /// $SOCIALGRAF_PUSH_TOKEN; never give it on the command line)
+        #[arg(long, value_hint = clap::ValueHint::FilePath)]
+        token_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Serve the store over HTTP: the SPARQL 1.1 Protocol at /query, a page
     /// at /, canned queries at /queries, graphs at /store, /health
     Serve {

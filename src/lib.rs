@@ -21,6 +21,7 @@ pub mod facts;
 pub mod ingest;
 pub mod ontology;
 pub mod prefilter;
+pub mod push;
 pub mod query;
 pub mod rdf;
 pub mod render;

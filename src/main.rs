@@ -89,6 +89,22 @@ fn main() -> ExitCode {
             output.as_deref(),
             &mut out,
         ),
+        Command::Push {
+            endpoint,
+            graph,
+            batch,
+            attempts,
+            token_file,
+            store,
+        } => app::push(
+            &store.location(),
+            endpoint,
+            graph.as_deref(),
+            *batch,
+            *attempts,
+            token_file.as_deref(),
+            &mut out,
+        ),
         Command::Serve {
             store,
             bind,

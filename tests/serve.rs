@@ -24,8 +24,17 @@ impl Drop for Server {
 
 /// Starts `serve` on the seed store with `extra` options and `env`.
 fn start(extra: &[&str], env: &[(&str, &str)]) -> Server {
+    start_on(seed_store, extra, env)
+}
+
+/// Starts `serve` on the store that `make_store` makes in a temp folder.
+fn start_on(
+    make_store: fn(&std::path::Path) -> PathBuf,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Server {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let store = seed_store(tmp.path());
+    let store = make_store(tmp.path());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_socialgraf"));
     cmd.args([
         "serve",
@@ -285,6 +294,110 @@ fn updates_are_refused_unless_allowed_with_the_token() {
     );
     let after = get(&count, "text/csv").2;
     assert_ne!(before, after, "the update was applied: {before} / {after}");
+}
+
+/// A store built from an empty corpus: the municipalities alone.
+fn empty_store(dir: &std::path::Path) -> PathBuf {
+    let (corpus, store) = (dir.join("empty"), dir.join("store"));
+    std::fs::create_dir_all(&corpus).expect("empty corpus");
+    crate::util::ok(
+        &root(),
+        &[
+            "build",
+            corpus.to_str().expect("utf-8"),
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    );
+    store
+}
+
+#[test]
+fn push_sends_the_graph_to_another_store_in_batches() {
+    let token = "a-long-test-token-0123456789";
+    let remote = start_on(
+        empty_store,
+        &["--allow-update"],
+        &[("SOCIALGRAF_TOKEN", token)],
+    );
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = seed_store(tmp.path());
+    let push = |token: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_socialgraf"));
+        cmd.current_dir(root())
+            .args(["push", "--endpoint", &format!("{}/update", remote.base)])
+            .args(["--batch", "1000", "--attempts", "1", "--store"])
+            .arg(&store)
+            .env_remove("SOCIALGRAF_PUSH_TOKEN");
+        if let Some(t) = token {
+            cmd.env("SOCIALGRAF_PUSH_TOKEN", t);
+        }
+        cmd.output().expect("push runs")
+    };
+    let refused = push(None);
+    assert!(!refused.status.success());
+    assert!(
+        crate::util::stderr(&refused).contains("refused batch 1"),
+        "{}",
+        crate::util::stderr(&refused)
+    );
+
+    let pushed = push(Some(token));
+    assert!(pushed.status.success(), "{}", crate::util::stderr(&pushed));
+    let out = stdout(&pushed);
+    let quads: usize = out
+        .strip_prefix("pushed ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    let batches = quads.div_ceil(1000);
+    assert!(out.contains(&format!("in {batches} batches")), "{out}");
+    // Every quad but the bookkeeping graph's, once (the municipalities the
+    // remote store already held are the same quads).
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } \
+                 FILTER(?g != <https://w3id.org/socialgraf/graph/meta>) }";
+    let (_, _, remote_count) = get(
+        &format!("{}/query?query={}", remote.base, enc(count)),
+        "text/csv",
+    );
+    assert_eq!(remote_count, format!("n\r\n{quads}\r\n"));
+    let local = stdout(&run(
+        &root(),
+        &[
+            "sparql",
+            count,
+            "--format",
+            "csv",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    ));
+    assert_eq!(local, remote_count, "as many quads as the local store");
+    // A canned query answers the same on both sides.
+    let (status, _, http) = get(
+        &format!(
+            "{}/queries/people-at-organisation?org={}",
+            remote.base,
+            enc("Borås stad")
+        ),
+        "text/csv",
+    );
+    assert_eq!(status, 200, "{http}");
+    let cli = stdout(&run(
+        &root(),
+        &[
+            "query",
+            "people-at-organisation",
+            "--param",
+            "org=Borås stad",
+            "--format",
+            "csv",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    ));
+    assert!(http.contains("Karin Larsson"), "{http}");
+    assert_eq!(http, cli);
 }
 
 #[test]
