@@ -460,6 +460,19 @@ pub struct ServeArgs {
     pub rules: Option<PathBuf>,
 }
 
+/// A secret from `file`, else from the environment variable `var` (never
+/// from the command line), trimmed; `None` when neither is given.
+fn read_token(file: Option<&Path>, var: &str) -> Result<Option<String>> {
+    let token = match file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .with_context(|| format!("reading the token file {}", f.display()))?,
+        ),
+        None => std::env::var(var).ok(),
+    };
+    Ok(token.map(|t| t.trim().to_string()))
+}
+
 /// `socialgraf push`: the store's graph to another store's SPARQL Update
 /// endpoint.
 pub fn push(
@@ -479,14 +492,7 @@ pub fn push(
             oxigraph::model::NamedNode::new(g).with_context(|| format!("--graph {g} is not an IRI"))
         })
         .transpose()?;
-    let token = match token_file {
-        Some(f) => Some(
-            std::fs::read_to_string(f)
-                .with_context(|| format!("reading the token file {}", f.display()))?,
-        ),
-        None => std::env::var("SOCIALGRAF_PUSH_TOKEN").ok(),
-    }
-    .map(|t| t.trim().to_string());
+    let token = read_token(token_file, "SOCIALGRAF_PUSH_TOKEN")?;
     let store = store::open_existing(location)?;
     let settings = crate::push::PushSettings {
         endpoint: endpoint.to_string(),
@@ -509,16 +515,12 @@ pub fn push(
 /// it listens on once it is ready.
 pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Result<Status> {
     let update_token = if args.allow_update {
-        let token = match &args.token_file {
-            Some(f) => std::fs::read_to_string(f)
-                .with_context(|| format!("reading the token file {}", f.display()))?,
-            None => std::env::var("SOCIALGRAF_TOKEN").map_err(|_| {
+        let token =
+            read_token(args.token_file.as_deref(), "SOCIALGRAF_TOKEN")?.ok_or_else(|| {
                 anyhow::anyhow!(
                     "--allow-update needs a token: --token-file FILE or $SOCIALGRAF_TOKEN"
                 )
-            })?,
-        };
-        let token = token.trim().to_string();
+            })?;
         if token.len() < 16 {
             anyhow::bail!("the update token must be at least 16 characters long");
         }

@@ -144,24 +144,36 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub fn read_corpus(dir: &Path, max_bytes: u64) -> std::io::Result<(Vec<Document>, Vec<Skipped>)> {
     let mut docs: Vec<Document> = Vec::new();
     let mut skipped = Vec::new();
-    let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let mut ids = DocumentIds::default();
     for path in list_files(dir)? {
-        match read_document(&path, max_bytes) {
-            Ok(d) => {
-                if let Some(&other) = seen.get(&d.id) {
-                    skipped.push(Skipped {
-                        path,
-                        reason: SkipReason::DuplicateId(docs[other].path.clone()),
-                    });
-                } else {
-                    seen.insert(d.id.clone(), docs.len());
-                    docs.push(d);
-                }
-            }
+        match read_document(&path, max_bytes).and_then(|d| ids.claim(&d).map(|()| d)) {
+            Ok(d) => docs.push(d),
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
     }
     Ok((docs, skipped))
+}
+
+/// The ids of the documents read so far, with their files: a second file
+/// with an id already read (the same stem in another folder) is skipped.
+#[derive(Debug, Default)]
+pub struct DocumentIds(rustc_hash::FxHashMap<String, PathBuf>);
+
+impl DocumentIds {
+    /// Records `d`'s id, or says which file had it first.
+    pub fn claim(&mut self, d: &Document) -> Result<(), SkipReason> {
+        match self.0.get(&d.id) {
+            Some(first) => Err(SkipReason::DuplicateId(first.clone())),
+            None => {
+                self.0.insert(d.id.clone(), d.path.clone());
+                Ok(())
+            }
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::model::{NamedNode, Quad, Triple};
 use oxigraph::store::Store;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
-use crate::corpus::{self, Document, SkipReason, Skipped};
+use crate::corpus::{self, Document, DocumentIds, SkipReason, Skipped};
 use crate::extract::{Diagnostic, Extractor};
 use crate::facts::{Fact, Relation};
 use crate::rules::Rules;
@@ -80,12 +79,12 @@ pub fn sync_corpus(
         max_bytes,
         extractor: Extractor::new(rules),
         stored: store::stored_documents(store)?,
-        rules_changed: store::rules_fingerprint(store)?.as_deref() != Some(rules_fingerprint),
-        seen: FxHashMap::default(),
+        ids: DocumentIds::default(),
         run: SyncRun::default(),
         bar: progress_bar(paths.len()),
     };
-    ingest.run.report.rules_changed = ingest.rules_changed;
+    ingest.run.report.rules_changed =
+        store::rules_fingerprint(store)?.as_deref() != Some(rules_fingerprint);
     let fingerprint = rdf::rules_fingerprint_triple(rules_fingerprint);
     if store.is_empty().context("reading the store")? {
         // Oxigraph's bulk loader writes the store's files directly, several
@@ -144,9 +143,8 @@ struct Ingest<'a> {
     max_bytes: u64,
     extractor: Extractor<'a>,
     stored: BTreeMap<String, store::StoredDocument>,
-    rules_changed: bool,
-    /// Documents read so far, by id, with their path.
-    seen: FxHashMap<String, PathBuf>,
+    /// Documents read so far.
+    ids: DocumentIds,
     run: SyncRun,
     bar: ProgressBar,
 }
@@ -163,7 +161,7 @@ impl Ingest<'_> {
             .collect();
         let mut todo = Vec::new();
         for (path, document) in paths.iter().zip(read) {
-            let d = match document {
+            let d = match document.and_then(|d| self.ids.claim(&d).map(|()| d)) {
                 Ok(d) => d,
                 Err(reason) => {
                     self.run.skipped.push(Skipped {
@@ -173,18 +171,10 @@ impl Ingest<'_> {
                     continue;
                 }
             };
-            if let Some(other) = self.seen.get(&d.id) {
-                self.run.skipped.push(Skipped {
-                    path: path.clone(),
-                    reason: SkipReason::DuplicateId(other.clone()),
-                });
-                continue;
-            }
-            self.seen.insert(d.id.clone(), d.path.clone());
             let source = corpus_source(self.dir, &d);
             let report = &mut self.run.report;
             match self.stored.get(&d.id) {
-                Some(s) if s.hash == d.hash && s.source == source && !self.rules_changed => {
+                Some(s) if s.hash == d.hash && s.source == source && !report.rules_changed => {
                     report.unchanged.push(d.id)
                 }
                 Some(_) => {
@@ -233,7 +223,7 @@ impl Ingest<'_> {
             .filter_map(|s| s.path.file_stem().and_then(|x| x.to_str()))
             .collect();
         for (id, s) in &self.stored {
-            if !self.seen.contains_key(id) && !unreadable.contains(id.as_str()) {
+            if !self.ids.contains(id) && !unreadable.contains(id.as_str()) {
                 store::remove_graph(store, &s.graph)?;
                 self.run.report.removed.push(id.clone());
             }

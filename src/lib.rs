@@ -274,18 +274,8 @@ pub fn actor_groups(store: &oxigraph::store::Store) -> Result<(usize, usize, usi
     // union of the documents' graphs a membership's triples repeat once per
     // document that states it, and one query joining both sides grows with
     // the square of that.
-    let side = |property: &str| -> Result<BTreeMap<String, Vec<String>>> {
-        let query = format!(
-            "SELECT DISTINCT ?m ?x WHERE {{ ?m <{}{property}> ?x }}",
-            rdf::vocab::ORG
-        );
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for row in store::select(store, &query, &["m", "x"])? {
-            if let [Some(m), Some(x)] = [&row[0], &row[1]] {
-                out.entry(m.to_string()).or_default().push(x.to_string());
-            }
-        }
-        Ok(out)
+    let side = |property: &str| {
+        store::objects_by_subject(store, &format!("{}{property}", rdf::vocab::ORG))
     };
     let (members, organisations) = (side("member")?, side("organization")?);
     let mut graph: UnGraph<String, ()> = UnGraph::new_undirected();

@@ -106,8 +106,10 @@ fn send(
     report: &mut PushReport,
 ) -> Result<()> {
     let body = insert_data(quads, settings.graph.as_ref());
+    let attempts = settings.attempts.max(1);
     let mut wait = settings.backoff;
-    for attempt in 1..=settings.attempts.max(1) {
+    let mut attempt = 1;
+    loop {
         let mut request = agent
             .post(&settings.endpoint)
             .header("Content-Type", "application/sparql-update");
@@ -135,7 +137,7 @@ fn send(
             }
             Err(e) => e.to_string(),
         };
-        if attempt == settings.attempts.max(1) {
+        if attempt == attempts {
             bail!(
                 "{} failed batch {} after {attempt} attempts: {failure}",
                 settings.endpoint,
@@ -150,8 +152,8 @@ fn send(
         report.retries += 1;
         std::thread::sleep(wait);
         wait *= 2;
+        attempt += 1;
     }
-    unreachable!("the last attempt returns")
 }
 
 #[cfg(test)]

@@ -283,6 +283,26 @@ pub fn select(store: &Store, query: &str, vars: &[&str]) -> Result<Vec<Vec<Optio
     Ok(rows)
 }
 
+/// The distinct (subject, object) IRI pairs of `property` over the union
+/// of all graphs, as each subject's objects. In the union a triple that n
+/// graphs hold comes n times; reading one property distinct keeps a join of
+/// such triples (done by the caller) linear.
+pub fn objects_by_subject(
+    store: &Store,
+    property: &str,
+) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let query = format!("SELECT DISTINCT ?s ?o WHERE {{ ?s <{property}> ?o }}");
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in select(store, &query, &["s", "o"])? {
+        if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(o))] = row.as_slice() {
+            out.entry(s.as_str().to_string())
+                .or_default()
+                .insert(o.as_str().to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// The integer value of a single-row, single-variable count query.
 pub fn count(store: &Store, query: &str) -> Result<u64> {
     let rows = select(store, query, &["n"])?;

@@ -161,33 +161,21 @@ impl ProblemLinks {
             ),
             &["r", "s", "c", "doc", "f"],
         )?;
-        let pairs = |query: String| -> Result<BTreeMap<String, BTreeSet<String>>> {
-            let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-            for row in select(store, &query, &["a", "b"])? {
-                if let (Some(a), Some(b)) = (iri_of(&row[0]), iri_of(&row[1])) {
-                    out.entry(a).or_default().insert(b);
-                }
-            }
-            Ok(out)
-        };
-        let run_by = pairs(format!(
-            "SELECT DISTINCT ?a ?b WHERE {{ ?a <{SG}runBy> ?b }}"
-        ))?;
-        let in_municipality = pairs(format!(
-            "SELECT DISTINCT ?a ?b WHERE {{ ?a <{SG}inMunicipality> ?b }}"
-        ))?;
-        // Municipalities with their smallest label (the empty string when
-        // they have none).
-        let mut municipalities: BTreeMap<String, String> = BTreeMap::new();
+        let run_by = crate::store::objects_by_subject(store, &format!("{SG}runBy"))?;
+        let in_municipality =
+            crate::store::objects_by_subject(store, &format!("{SG}inMunicipality"))?;
+        // Municipalities with their smallest label, if any.
+        let mut municipalities: BTreeMap<String, Option<String>> = BTreeMap::new();
         let query = format!(
             "SELECT DISTINCT ?m ?label WHERE {{ ?m a <{SG}Municipality> OPTIONAL {{ ?m <{RDFS}label> ?label }} }}"
         );
         for row in select(store, &query, &["m", "label"])? {
             if let Some(m) = iri_of(&row[0]) {
-                let label = text_of(&row[1]).unwrap_or_default();
-                let entry = municipalities.entry(m).or_insert_with(|| label.clone());
-                if entry.is_empty() || (!label.is_empty() && label < *entry) {
-                    *entry = label;
+                let entry = municipalities.entry(m).or_default();
+                if let Some(label) = text_of(&row[1]) {
+                    if entry.as_ref().is_none_or(|l| label < *l) {
+                        *entry = Some(label);
+                    }
                 }
             }
         }
@@ -211,8 +199,8 @@ impl ProblemLinks {
                 for m in own.into_iter().chain(places) {
                     let label = municipalities
                         .get(m)
-                        .filter(|l| !l.is_empty())
                         .cloned()
+                        .flatten()
                         .unwrap_or_else(|| local_name(m));
                     out.labels.entry(m.clone()).or_insert(label);
                     let problem_label = problem_labels

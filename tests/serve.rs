@@ -187,15 +187,9 @@ fn the_protocol_by_get_and_post_with_content_negotiation() {
     assert_eq!(status, 406);
 }
 
-#[test]
-fn canned_queries_over_http_answer_as_the_command_line_does() {
-    let s = start(&[], &[]);
-    let (status, ct, list) = get(&format!("{}/queries", s.base), "application/json");
-    assert_eq!((status, ct.as_str()), (200, "application/json"));
-    let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
-    assert!(list.as_array().is_some_and(|l| l.len() >= 7));
-    let store = s._tmp.path().join("store");
-    let cli = stdout(&run(
+/// `socialgraf query people-at-organisation` for Borås stad on `store`, as CSV.
+fn people_at_boras_by_cli(store: &std::path::Path) -> String {
+    stdout(&run(
         &root(),
         &[
             "query",
@@ -207,7 +201,17 @@ fn canned_queries_over_http_answer_as_the_command_line_does() {
             "--store",
             store.to_str().expect("utf-8"),
         ],
-    ));
+    ))
+}
+
+#[test]
+fn canned_queries_over_http_answer_as_the_command_line_does() {
+    let s = start(&[], &[]);
+    let (status, ct, list) = get(&format!("{}/queries", s.base), "application/json");
+    assert_eq!((status, ct.as_str()), (200, "application/json"));
+    let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    assert!(list.as_array().is_some_and(|l| l.len() >= 7));
+    let cli = people_at_boras_by_cli(&s._tmp.path().join("store"));
     let (status, _, http) = get(
         &format!(
             "{}/queries/people-at-organisation?org={}",
@@ -383,21 +387,8 @@ fn push_sends_the_graph_to_another_store_in_batches() {
         "text/csv",
     );
     assert_eq!(status, 200, "{http}");
-    let cli = stdout(&run(
-        &root(),
-        &[
-            "query",
-            "people-at-organisation",
-            "--param",
-            "org=Borås stad",
-            "--format",
-            "csv",
-            "--store",
-            store.to_str().expect("utf-8"),
-        ],
-    ));
     assert!(http.contains("Karin Larsson"), "{http}");
-    assert_eq!(http, cli);
+    assert_eq!(http, people_at_boras_by_cli(&store));
 }
 
 #[test]
