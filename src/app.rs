@@ -446,6 +446,29 @@ pub fn export(
     Ok(Status::Ok)
 }
 
+/// `socialgraf backup TARGET`: the store copied into the new folder `TARGET`.
+pub fn backup(location: &Location, target: &Path, out: &mut dyn Write) -> Result<Status> {
+    let quads = store::backup(location, target)?;
+    writeln!(
+        out,
+        "backed up the store at {location} to {} ({quads} quads); restore with `socialgraf restore {} --store DIR`",
+        target.display(),
+        target.display()
+    )?;
+    Ok(Status::Ok)
+}
+
+/// `socialgraf restore BACKUP`: a backup copied into a new store folder.
+pub fn restore(backup: &Path, location: &Location, out: &mut dyn Write) -> Result<Status> {
+    let quads = store::restore(backup, location)?;
+    writeln!(
+        out,
+        "restored {} into the store at {location} ({quads} quads)",
+        backup.display()
+    )?;
+    Ok(Status::Ok)
+}
+
 /// The options of `socialgraf serve`, as given.
 pub struct ServeArgs {
     pub bind: std::net::SocketAddr,

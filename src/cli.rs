@@ -120,6 +120,24 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Back the store up into a new folder: a consistent snapshot that is
+    /// itself a store (read it with `--store BACKUP`, or `restore` it)
+    Backup {
+        /// The new folder to write the backup to
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        target: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Restore a backup made by `backup` into a new store folder (the
+    /// backup itself is not changed)
+    Restore {
+        /// The backup folder
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        backup: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Send the store's graph to another SPARQL 1.1 store (Virtuoso,
     /// QLever, Fuseki, a `socialgraf serve --allow-update`...) through
     /// SPARQL Update, in batches, retrying on transient failures

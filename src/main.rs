@@ -11,6 +11,9 @@ use crate::cli::{BenchCommand, Cli, Command, ResultsFormat};
 
 /// Extraction allocates many small strings (names, spans, facts): mimalloc
 /// makes it about a tenth faster than the system allocator (README, Speed).
+/// It also replaces `malloc`/`free` (feature `override`): Oxigraph frees
+/// RocksDB's C-allocated error messages through Rust's allocator, which
+/// crashes when the two allocators differ (a locked store, a full disk).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -89,6 +92,8 @@ fn main() -> ExitCode {
             output.as_deref(),
             &mut out,
         ),
+        Command::Backup { target, store } => app::backup(&store.location(), target, &mut out),
+        Command::Restore { backup, store } => app::restore(backup, &store.location(), &mut out),
         Command::Push {
             endpoint,
             graph,

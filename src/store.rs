@@ -48,14 +48,136 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// Opens (or creates) the store.
+/// Opening a store for writing that another process holds open for
+/// writing (RocksDB's `LOCK` file is taken): a caller can tell the user to
+/// wait instead of showing RocksDB's message.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the store at {} is in use by another process (a build, load, backup or analyze --write): \
+     wait for it to finish and run this again",
+    .0.display()
+)]
+pub struct StoreInUse(pub PathBuf);
+
+/// Opens (or creates) the store for writing.
 pub fn open(location: &Location) -> Result<Store> {
     match location {
         Location::Memory => Store::new().context("creating an in-memory store"),
-        Location::Disk(dir) => {
-            Store::open(dir).with_context(|| format!("opening the store at {}", dir.display()))
+        Location::Disk(dir) => Store::open(dir).map_err(|e| {
+            // RocksDB reports a held lock as an I/O error on the LOCK file
+            // ("While lock file: DIR/LOCK: Resource temporarily
+            // unavailable"); Oxigraph passes it on as text only.
+            if e.to_string().contains("While lock file") {
+                anyhow::Error::new(StoreInUse(dir.clone()))
+            } else {
+                anyhow::Error::new(e).context(format!("opening the store at {}", dir.display()))
+            }
+        }),
+    }
+}
+
+/// Backs the store at `location` up into the new folder `target`, which is
+/// itself a store (`--store TARGET` reads it). The backup is a consistent
+/// snapshot (a RocksDB checkpoint: hard links where `target` is on the same
+/// file system), taken with the store opened for writing so that no other
+/// process writes meanwhile, written beside `target` and renamed into place, so `target`
+/// is either absent or whole. Returns the quads the backup holds.
+pub fn backup(location: &Location, target: &Path) -> Result<usize> {
+    let Location::Disk(dir) = location else {
+        bail!("--memory holds no data to back up: give --store DIR");
+    };
+    if target.exists() {
+        bail!(
+            "{} exists: give a new folder for the backup",
+            target.display()
+        );
+    }
+    let store = open_for_copy(dir)?;
+    let partial = partial_path(target);
+    remove_partial(&partial)?;
+    store
+        .backup(&partial)
+        .with_context(|| format!("backing up {} to {}", dir.display(), partial.display()))?;
+    drop(store);
+    finish_copy(&partial, target)
+}
+
+/// Restores a backup made by [`backup`] into the new store folder of
+/// `location`: the backup's files are copied beside it, checked to open
+/// as a store, and renamed into place. The backup is not changed. Returns
+/// the quads the restored store holds.
+pub fn restore(backup: &Path, location: &Location) -> Result<usize> {
+    let Location::Disk(dir) = location else {
+        bail!("--memory cannot be restored into: give --store DIR");
+    };
+    if !backup.join("CURRENT").is_file() {
+        bail!(
+            "{} is not a store backup (it has no CURRENT file)",
+            backup.display()
+        );
+    }
+    if dir.exists() {
+        bail!(
+            "{} exists: restore into a new folder (move the old store away first)",
+            dir.display()
+        );
+    }
+    let partial = partial_path(dir);
+    remove_partial(&partial)?;
+    copy_tree(backup, &partial)
+        .with_context(|| format!("copying {} to {}", backup.display(), partial.display()))?;
+    finish_copy(&partial, dir)
+}
+
+/// A store opened to be copied: a clear message when it does not exist.
+fn open_for_copy(dir: &Path) -> Result<Store> {
+    if !dir.join("CURRENT").is_file() {
+        bail!("no store at {}", dir.display());
+    }
+    open(&Location::Disk(dir.to_path_buf()))
+}
+
+/// Where a copy of a store is written before it is renamed to `target`.
+fn partial_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    target.with_file_name(name)
+}
+
+/// Removes what an interrupted copy left at `partial` (a name only this
+/// module writes).
+fn remove_partial(partial: &Path) -> Result<()> {
+    if partial.exists() {
+        std::fs::remove_dir_all(partial)
+            .with_context(|| format!("removing the unfinished copy {}", partial.display()))?;
+    }
+    Ok(())
+}
+
+/// Checks that the copy at `partial` opens as a store, counts its quads and
+/// renames it to `target`.
+fn finish_copy(partial: &Path, target: &Path) -> Result<usize> {
+    let quads = Store::open_read_only(partial)
+        .and_then(|s| s.len())
+        .with_context(|| format!("checking the copy {}", partial.display()))?;
+    std::fs::rename(partial, target)
+        .with_context(|| format!("renaming {} to {}", partial.display(), target.display()))?;
+    Ok(quads)
+}
+
+/// Copies the folder `from` to the new folder `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
         }
     }
+    Ok(())
 }
 
 /// Opens an existing store to read from it; a missing store is an error

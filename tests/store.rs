@@ -143,3 +143,113 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The store's quads as sorted N-Quads lines.
+fn nquads(store: &Path) -> Vec<String> {
+    let out = crate::util::ok(
+        &root(),
+        &[
+            "export",
+            "--format",
+            "nquads",
+            "--store",
+            store.to_str().expect("utf-8"),
+        ],
+    );
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn backup_and_restore_keep_every_quad() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = crate::util::seed_store(tmp.path());
+    let before = nquads(&store);
+    assert!(before.len() > 1000, "the seed store has quads");
+    let backup = tmp.path().join("backup");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+    let out = crate::util::ok(&root(), &["backup", &s(&backup), "--store", &s(&store)]);
+    // The count includes the store's bookkeeping graph, which export omits.
+    assert!(out.contains(" quads); restore with"), "{out}");
+    assert!(!tmp.path().join("backup.partial").exists());
+    // The backup is a store of its own, equal to the original.
+    assert_eq!(nquads(&backup), before);
+
+    let restored = tmp.path().join("restored");
+    let out = crate::util::ok(&root(), &["restore", &s(&backup), "--store", &s(&restored)]);
+    assert!(out.contains(" quads)"), "{out}");
+    assert_eq!(nquads(&restored), before);
+    assert_eq!(
+        nquads(&backup),
+        before,
+        "restoring leaves the backup as it was"
+    );
+
+    // Neither overwrites a folder that exists; both say which.
+    let o = run(&root(), &["backup", &s(&backup), "--store", &s(&store)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("{} exists", s(&backup))),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&root(), &["restore", &s(&backup), "--store", &s(&store)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("{} exists", s(&store))),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(nquads(&store), before);
+    // A folder that is no backup is named as such.
+    let o = run(
+        &root(),
+        &[
+            "restore",
+            &s(tmp.path()),
+            "--store",
+            &s(&tmp.path().join("x")),
+        ],
+    );
+    assert!(
+        stderr(&o).contains("is not a store backup"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_second_writer_is_told_the_store_is_in_use() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = crate::util::seed_store(tmp.path());
+    let before = nquads(&store);
+    let corpus = tmp.path().join("corpus");
+    copy_seeds(&corpus);
+    fs::write(
+        corpus.join("extra.txt"),
+        "Anna Berg är socialchef i Mora kommun.\n",
+    )
+    .expect("write");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+    // Another process's writer is this test's open store: RocksDB locks
+    // the folder for the process.
+    let writer = oxigraph::store::Store::open(&store).expect("open the store");
+    let o = run(&root(), &["build", &s(&corpus), "--store", &s(&store)]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "the store at {} is in use by another process",
+            s(&store)
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    // Readers are not locked out.
+    assert_eq!(nquads(&store), before);
+    drop(writer);
+    // Once the writer is gone, the build goes through.
+    let out = crate::util::ok(&root(), &["build", &s(&corpus), "--store", &s(&store)]);
+    assert!(out.contains("1 added"), "{out}");
+}
