@@ -17,6 +17,7 @@
 mod algo;
 mod analyze;
 mod cli;
+mod crash;
 mod gold;
 mod graph;
 mod query;
