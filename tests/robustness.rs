@@ -1,5 +1,7 @@
 //! No input makes extraction panic: arbitrary bytes go through decoding,
-//! normalisation, sentence splitting, the rules and the RDF mapping.
+//! normalisation, sentence splitting, the rules and the RDF mapping. And a
+//! corpus of bad files mixed with good ones goes through the commands: each
+//! bad file is named with its problem, the good ones are processed.
 
 use std::path::Path;
 use std::sync::LazyLock;
