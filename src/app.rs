@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::analyze::{self, Settings};
-use crate::corpus::Skipped;
+use crate::corpus::{Decoded, Skipped};
 use crate::eval::Outcome;
 use crate::export::ExportFormat;
 use crate::facts::Relation;
@@ -46,7 +46,13 @@ impl CorpusOptions {
     }
 }
 
-fn report_skipped(skipped: &[Skipped]) -> Status {
+/// Prints a note per decoded document and a line per skipped file or
+/// folder; [`Status::Skipped`] when anything was skipped (decoding alone is
+/// no skip).
+fn report_skipped(decoded: &[Decoded], skipped: &[Skipped]) -> Status {
+    for d in decoded {
+        eprintln!("socialgraf: {d}");
+    }
     for s in skipped {
         eprintln!("socialgraf: {s}");
     }
@@ -62,7 +68,7 @@ pub fn facts(opts: &CorpusOptions, out_dir: &Path, out: &mut dyn Write) -> Resul
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
     crate::write_facts(&run, out_dir)?;
-    let status = report_skipped(&run.skipped);
+    let status = report_skipped(&run.decoded(), &run.skipped);
     writeln!(
         out,
         "wrote {} facts for {} documents to {}",
@@ -83,7 +89,7 @@ pub fn eval(
 ) -> Result<Status> {
     let rules = opts.rules()?;
     let run = run_corpus(&opts.corpus, &rules, opts.max_bytes)?;
-    let status = report_skipped(&run.skipped);
+    let status = report_skipped(&run.decoded(), &run.skipped);
     let ev = evaluate(&run, gold)?;
     if show_errors {
         for (doc, f, o) in &ev.outcomes {
@@ -191,7 +197,7 @@ pub fn build(
     store
         .flush()
         .with_context(|| format!("writing the store {location} to disk"))?;
-    let status = report_skipped(&run.skipped);
+    let status = report_skipped(&run.decoded, &run.skipped);
     for d in &run.diagnostics {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
     }

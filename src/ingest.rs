@@ -17,7 +17,7 @@ use oxigraph::model::{NamedNode, Quad, Triple};
 use oxigraph::store::Store;
 use rayon::prelude::*;
 
-use crate::corpus::{self, Document, DocumentIds, SkipReason, Skipped};
+use crate::corpus::{self, Decoded, Document, DocumentIds, Listing, SkipReason, Skipped};
 use crate::extract::{Diagnostic, Extractor};
 use crate::facts::{Fact, Relation};
 use crate::rules::Rules;
@@ -48,11 +48,15 @@ pub struct SyncReport {
 }
 
 /// What a build did, without the documents themselves: what changed, the
-/// files skipped, and what extraction said about the documents it read.
+/// files skipped and decoded, and what extraction said about the documents
+/// it read.
 #[derive(Debug, Default)]
 pub struct SyncRun {
     pub report: SyncReport,
+    /// Files and folders not read, sorted by path.
     pub skipped: Vec<Skipped>,
+    /// Documents decoded from another encoding than UTF-8, in corpus order.
+    pub decoded: Vec<Decoded>,
     pub diagnostics: Vec<Diagnostic>,
     /// Quads written to the store in this run (the documents' graphs, the
     /// shared graph and the bookkeeping graph).
@@ -71,7 +75,10 @@ pub fn sync_corpus(
     rules_fingerprint: &str,
     max_bytes: u64,
 ) -> Result<SyncRun> {
-    let paths = corpus::list_files(dir)
+    let Listing {
+        files: paths,
+        skipped,
+    } = corpus::list_files(dir)
         .with_context(|| format!("reading corpus folder {}", dir.display()))?;
     let mut ingest = Ingest {
         dir,
@@ -80,7 +87,10 @@ pub fn sync_corpus(
         extractor: Extractor::new(rules),
         stored: store::stored_documents(store)?,
         ids: DocumentIds::default(),
-        run: SyncRun::default(),
+        run: SyncRun {
+            skipped,
+            ..SyncRun::default()
+        },
         bar: progress_bar(paths.len()),
     };
     ingest.run.report.rules_changed =
@@ -133,6 +143,7 @@ pub fn sync_corpus(
         }
     }
     ingest.bar.finish_and_clear();
+    ingest.run.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(ingest.run)
 }
 
@@ -162,7 +173,10 @@ impl Ingest<'_> {
         let mut todo = Vec::new();
         for (path, document) in paths.iter().zip(read) {
             let d = match document.and_then(|d| self.ids.claim(&d).map(|()| d)) {
-                Ok(d) => d,
+                Ok(d) => {
+                    self.run.decoded.extend(d.decoded());
+                    d
+                }
                 Err(reason) => {
                     self.run.skipped.push(Skipped {
                         path: path.clone(),
@@ -214,7 +228,8 @@ impl Ingest<'_> {
     }
 
     /// Removes the graphs of stored documents no longer in the corpus. A
-    /// document that could not be read this time keeps its old facts.
+    /// document that could not be read this time, or that sits in a folder
+    /// that could not be listed, keeps its old facts.
     fn remove_missing(&mut self, store: &Store) -> Result<()> {
         let unreadable: BTreeSet<&str> = self
             .run
@@ -222,8 +237,16 @@ impl Ingest<'_> {
             .iter()
             .filter_map(|s| s.path.file_stem().and_then(|x| x.to_str()))
             .collect();
+        let folders: Vec<String> = self
+            .run
+            .skipped
+            .iter()
+            .filter(|s| matches!(s.reason, SkipReason::UnreadableFolder(_)))
+            .map(|s| format!("{}/", relative(self.dir, &s.path)))
+            .collect();
         for (id, s) in &self.stored {
-            if !self.ids.contains(id) && !unreadable.contains(id.as_str()) {
+            let in_unread_folder = folders.iter().any(|f| s.source.starts_with(f));
+            if !self.ids.contains(id) && !unreadable.contains(id.as_str()) && !in_unread_folder {
                 store::remove_graph(store, &s.graph)?;
                 self.run.report.removed.push(id.clone());
             }
@@ -254,6 +277,11 @@ pub(crate) fn quads_in(triples: Vec<Triple>, graph: NamedNode) -> impl Iterator<
 /// A document's path relative to its corpus folder, with `/` separators
 /// (`dcterms:source`, and half of what identifies a stored document).
 pub(crate) fn corpus_source(dir: &Path, doc: &Document) -> String {
-    let rel = doc.path.strip_prefix(dir).unwrap_or(&doc.path);
+    relative(dir, &doc.path)
+}
+
+/// `path` relative to the corpus folder `dir`, with `/` separators.
+fn relative(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
 }

@@ -64,6 +64,11 @@ impl CorpusRun {
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.extractions.iter().flat_map(|e| &e.diagnostics)
     }
+
+    /// The documents decoded from another encoding than UTF-8.
+    pub fn decoded(&self) -> Vec<corpus::Decoded> {
+        self.docs.iter().filter_map(Document::decoded).collect()
+    }
 }
 
 /// Reads a corpus folder and extracts every document, in parallel, with a
@@ -323,6 +328,7 @@ mod tests {
             path: "d.txt".into(),
             text: text.to_string(),
             hash: String::new(),
+            encoding: Default::default(),
         };
         let facts = extractor.extract("d", text).facts;
         let triples = rdf::document_triples(&doc, "d.txt", &facts, &rules);

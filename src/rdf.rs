@@ -730,6 +730,7 @@ mod tests {
             path: "d.txt".into(),
             text: text.into(),
             hash: "0".into(),
+            encoding: Default::default(),
         };
         let facts = extractor.extract("d", text).facts;
         assert!(!facts.is_empty());

@@ -270,6 +270,10 @@ fn line_break_hyphen(text: &str, at: usize, hyphenated: &HashSet<String>) -> Opt
     while bytes.get(j) == Some(&b' ') {
         j += 1;
     }
+    // A line ends in `\n` or `\r\n`.
+    if bytes.get(j) == Some(&b'\r') {
+        j += 1;
+    }
     if bytes.get(j) != Some(&b'\n') {
         return None;
     }
@@ -667,6 +671,21 @@ mod tests {
         let j = t.norm.find("arbete").unwrap();
         let (s, e) = t.original_span(j, j + "arbete".len());
         assert_eq!(orig[s..e].iter().collect::<String>(), "ar-\nbete");
+    }
+
+    #[test]
+    fn crlf_gives_the_lf_text_with_offsets_counting_cr() {
+        let lf = "Ett ar-\nbete i Borås.\n\nNästa stycke.";
+        let crlf = lf.replace('\n', "\r\n");
+        let (a, b) = (Text::new(lf), Text::new(&crlf));
+        assert_eq!(a.norm, b.norm);
+        let orig: Vec<char> = crlf.chars().collect();
+        let j = b.norm.find("arbete").unwrap();
+        let (s, e) = b.original_span(j, j + "arbete".len());
+        assert_eq!(orig[s..e].iter().collect::<String>(), "ar-\r\nbete");
+        let k = b.norm.find("Nästa").unwrap();
+        let (s, e) = b.original_span(k, b.norm.len());
+        assert_eq!(orig[s..e].iter().collect::<String>(), "Nästa stycke.");
     }
 
     #[test]

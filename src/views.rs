@@ -455,6 +455,7 @@ mod tests {
                 path: format!("{id}.txt").into(),
                 text: text.to_string(),
                 hash: String::new(),
+                encoding: Default::default(),
             };
             let facts = extractor.extract(&id, text).facts;
             triples.extend(crate::rdf::document_triples(

@@ -92,7 +92,10 @@ fn bad_input_is_named_and_the_rest_is_processed() {
     )
     .expect("write");
     fs::write(corpus.join("empty.txt"), "").expect("write");
+    // Windows-1252 Swedish is decoded; bytes that are no certain encoding
+    // are skipped.
     fs::write(corpus.join("latin1.txt"), b"Socialchef i Bor\xe5s").expect("write");
+    fs::write(corpus.join("garbled.txt"), b"Socialchef i Bor\x81s").expect("write");
     fs::write(
         corpus.join("binary.txt"),
         [0x89u8, b'P', b'N', b'G', 0, 0, 1, 2, 3],
@@ -127,7 +130,8 @@ fn bad_input_is_named_and_the_rest_is_processed() {
             .count()
     };
     assert_eq!(named("empty.txt", "is empty"), 1, "{err}");
-    assert_eq!(named("latin1.txt", "not valid UTF-8"), 1, "{err}");
+    assert_eq!(named("latin1.txt", "decoded as Windows-1252"), 1, "{err}");
+    assert_eq!(named("garbled.txt", "not valid UTF-8"), 1, "{err}");
     assert_eq!(named("binary.txt", "binary"), 1, "{err}");
     assert_eq!(named("big.txt", "too large"), 1, "{err}");
     // Root can read anything; the unreadable case is checked when not root.

@@ -11,7 +11,8 @@
 //! - `rules`: every rule file's examples and counterexamples;
 //! - `store`: incremental builds into a persistent store;
 //! - `render`: the pictures drawn from a seed store;
-//! - `robustness`: arbitrary bytes through the whole extraction path;
+//! - `robustness`: arbitrary bytes through the whole extraction path, and a
+//!   corpus of every kind of bad file through `facts` and `build`;
 //! - `serve`: the HTTP endpoint, a real server on a loopback port.
 
 mod algo;
