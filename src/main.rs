@@ -49,7 +49,7 @@ fn main() -> ExitCode {
             params,
             format,
             queries,
-            store,
+            source,
         } => {
             let dir = queries
                 .clone()
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             match name {
                 Some(name) if !list => app::query(
                     &dir,
-                    &store.location(),
+                    &source.read_from(),
                     name,
                     params,
                     ResultsFormat::or_default(*format),
@@ -70,9 +70,9 @@ fn main() -> ExitCode {
             query,
             file,
             format,
-            store,
+            source,
         } => app::sparql(
-            &store.location(),
+            &source.read_from(),
             query.as_deref(),
             file.as_deref(),
             ResultsFormat::or_default(*format),
@@ -106,7 +106,7 @@ fn main() -> ExitCode {
             &mut out,
         ),
         Command::Serve {
-            store,
+            source,
             bind,
             timeout,
             max_rows,
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
             token_file,
             queries,
         } => app::serve(
-            &store.location(),
+            &source.read_from(),
             app::ServeArgs {
                 bind: *bind,
                 timeout: *timeout,
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
                 R::Network { view } => T::Network(view.view()),
             };
             app::render(
-                &options.location(),
+                &options.read_from(),
                 args.rules.as_deref(),
                 task,
                 &options.settings(),
@@ -176,7 +176,7 @@ fn main() -> ExitCode {
                 ))
             } else {
                 app::analyze(
-                    &options.location(),
+                    &options.read_from(),
                     args.rules.as_deref(),
                     task,
                     *write,
