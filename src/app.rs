@@ -489,6 +489,29 @@ pub fn export(
     Ok(Status::Ok)
 }
 
+/// `socialgraf export --shard-quads N --out DIR`: the store as N-Quads
+/// shards of at most `per_shard` quads.
+pub fn export_shards(
+    location: &Location,
+    format: ExportFormat,
+    per_shard: usize,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    if format != ExportFormat::NQuads {
+        anyhow::bail!("--shard-quads writes N-Quads only: give --format nquads");
+    }
+    let store = store::open_existing(location)?;
+    let shards = crate::export::nquads_shards(&store, per_shard, dir)?;
+    writeln!(
+        out,
+        "wrote {} shards of at most {per_shard} quads to {}",
+        shards.len(),
+        dir.display()
+    )?;
+    Ok(Status::Ok)
+}
+
 /// The options of `socialgraf serve`, as given.
 pub struct ServeArgs {
     pub bind: std::net::SocketAddr,

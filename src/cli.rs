@@ -117,6 +117,14 @@ pub enum Command {
         /// File to write (default: standard output)
         #[arg(short = 'o', long, value_hint = clap::ValueHint::FilePath)]
         output: Option<PathBuf>,
+        /// Write N-Quads shards of at most this many quads each
+        /// (part-00000.nq, part-00001.nq...) into --out, for the bulk
+        /// loaders of Virtuoso or QLever (needs --format nquads)
+        #[arg(long, requires = "out", conflicts_with = "output")]
+        shard_quads: Option<usize>,
+        /// Folder for the shards of --shard-quads (created if missing)
+        #[arg(long, requires = "shard_quads", value_hint = clap::ValueHint::DirPath)]
+        out: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -82,13 +82,20 @@ fn main() -> ExitCode {
         Command::Export {
             format,
             output,
+            shard_quads,
+            out: dir,
             store,
-        } => app::export(
-            &store.location(),
-            format.format(),
-            output.as_deref(),
-            &mut out,
-        ),
+        } => match (shard_quads, dir) {
+            (Some(n), Some(dir)) => {
+                app::export_shards(&store.location(), format.format(), *n, dir, &mut out)
+            }
+            _ => app::export(
+                &store.location(),
+                format.format(),
+                output.as_deref(),
+                &mut out,
+            ),
+        },
         Command::Push {
             endpoint,
             graph,
