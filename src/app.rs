@@ -15,6 +15,7 @@ use crate::eval::Outcome;
 use crate::export::ExportFormat;
 use crate::facts::Relation;
 use crate::query::{CannedQuery, OutputFormat};
+use crate::remote::{Endpoint, Queryable, Source};
 use crate::rules::Rules;
 use crate::store::{self, Location};
 use crate::views::{self, View};
@@ -26,6 +27,45 @@ pub enum Status {
     Ok,
     /// Finished, but some input files were skipped.
     Skipped,
+}
+
+/// Where the reading commands (`query`, `sparql`, `analyze`, `render`,
+/// `serve`) read from.
+#[derive(Debug, Clone)]
+pub enum ReadFrom {
+    /// The embedded store.
+    Store(Location),
+    /// A remote SPARQL 1.1 query endpoint; each request may take at most
+    /// `timeout` seconds.
+    Endpoint { url: String, timeout: f64 },
+}
+
+impl std::fmt::Display for ReadFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFrom::Store(l) => write!(f, "{l}"),
+            ReadFrom::Endpoint { url, .. } => write!(f, "{url}"),
+        }
+    }
+}
+
+impl ReadFrom {
+    /// Opens the store (read-only) or connects to nothing yet (the first
+    /// query will).
+    pub fn open(&self) -> Result<Source> {
+        match self {
+            ReadFrom::Store(location) => Ok(Source::Store(store::open_existing(location)?)),
+            ReadFrom::Endpoint { url, timeout } => {
+                if !(*timeout > 0.0 && timeout.is_finite()) {
+                    anyhow::bail!("--endpoint-timeout must be a positive number of seconds");
+                }
+                Ok(Source::Endpoint(Endpoint::new(
+                    url,
+                    std::time::Duration::from_secs_f64(*timeout),
+                )?))
+            }
+        }
+    }
 }
 
 /// Options shared by the commands that read a corpus.
@@ -366,7 +406,7 @@ pub fn list_queries(dir: &Path, out: &mut dyn Write) -> Result<Status> {
 /// `socialgraf query NAME --param K=V`: runs a canned query.
 pub fn query(
     dir: &Path,
-    location: &Location,
+    from: &ReadFrom,
     name: &str,
     params: &[(String, String)],
     format: OutputFormat,
@@ -383,16 +423,17 @@ pub fn query(
     };
     let given: BTreeMap<String, String> = params.iter().cloned().collect();
     let bindings = q.bindings(&given)?;
-    let store = store::open_existing(location)?;
-    let results = crate::query::run(&store, &q.text, &bindings)
-        .with_context(|| format!("running {}", q.path.display()))?;
+    let source = from.open()?;
+    let results = source
+        .run(&q.text, &bindings)
+        .with_context(|| format!("running {} on {from}", q.path.display()))?;
     crate::query::write_results(results, format, out)?;
     Ok(Status::Ok)
 }
 
 /// `socialgraf sparql`: runs an ad-hoc query, given as text or in a file.
 pub fn sparql(
-    location: &Location,
+    from: &ReadFrom,
     query: Option<&str>,
     file: Option<&Path>,
     format: OutputFormat,
@@ -405,8 +446,10 @@ pub fn sparql(
         }
         (None, None) => anyhow::bail!("give a query or -f FILE"),
     };
-    let store = store::open_existing(location)?;
-    let results = crate::query::run(&store, &text, &[])?;
+    let results = from
+        .open()?
+        .run(&text, &[])
+        .with_context(|| format!("running the query on {from}"))?;
     crate::query::write_results(results, format, out)?;
     Ok(Status::Ok)
 }
@@ -471,6 +514,29 @@ pub fn restore(backup: &Path, location: &Location, out: &mut dyn Write) -> Resul
         out,
         "restored {} into the store at {location} ({quads} quads)",
         backup.display()
+    )?;
+    Ok(Status::Ok)
+}
+
+/// `socialgraf export --shard-quads N --out DIR`: the store as N-Quads
+/// shards of at most `per_shard` quads.
+pub fn export_shards(
+    location: &Location,
+    format: ExportFormat,
+    per_shard: usize,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    if format != ExportFormat::NQuads {
+        anyhow::bail!("--shard-quads writes N-Quads only: give --format nquads");
+    }
+    let store = store::open_existing(location)?;
+    let shards = crate::export::nquads_shards(&store, per_shard, dir)?;
+    writeln!(
+        out,
+        "wrote {} shards of at most {per_shard} quads to {}",
+        shards.len(),
+        dir.display()
     )?;
     Ok(Status::Ok)
 }
@@ -542,7 +608,7 @@ pub fn push(
 
 /// `socialgraf serve`: the HTTP endpoint, until stopped. Prints the address
 /// it listens on once it is ready.
-pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Result<Status> {
+pub fn serve(from: &ReadFrom, args: ServeArgs, out: &mut dyn Write) -> Result<Status> {
     let update_token = if args.allow_update {
         let token =
             read_token(args.token_file.as_deref(), "SOCIALGRAF_TOKEN")?.ok_or_else(|| {
@@ -566,10 +632,19 @@ pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Resul
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         anyhow::bail!("--timeout must be a positive number of seconds");
     }
-    let store = if update_token.is_some() {
-        store::open(location)?
-    } else {
-        store::open_existing(location)?
+    let source = match (from, &update_token) {
+        (ReadFrom::Endpoint { url, .. }, Some(_)) => anyhow::bail!(
+            "--allow-update writes to the local store only; a server reading from \
+             --endpoint {url} is read-only"
+        ),
+        (ReadFrom::Store(location), Some(_)) => Source::Store(store::open(location)?),
+        // A remote request may take no longer than a query may.
+        (ReadFrom::Endpoint { url, timeout }, None) => ReadFrom::Endpoint {
+            url: url.clone(),
+            timeout: timeout.min(args.timeout),
+        }
+        .open()?,
+        (ReadFrom::Store(_), None) => from.open()?,
     };
     let options = crate::serve::ServeOptions {
         bind: args.bind,
@@ -582,7 +657,7 @@ pub fn serve(location: &Location, args: ServeArgs, out: &mut dyn Write) -> Resul
         problem_labels: problem_labels(args.rules.as_deref())?,
     };
     let mut ready: Result<()> = Ok(());
-    crate::serve::serve(store, options, |addr| {
+    crate::serve::serve(source, options, |addr| {
         ready = writeln!(out, "socialgraf: serving http://{addr}/ (SPARQL at /query)")
             .and_then(|()| out.flush())
             .map_err(Into::into);
@@ -618,7 +693,7 @@ fn problem_labels(rules_dir: Option<&Path>) -> Result<BTreeMap<String, String>> 
 /// view's edges as a table; with `write`, every view's results stored in
 /// the analytics graph (replacing the previous run's).
 pub fn analyze(
-    location: &Location,
+    from: &ReadFrom,
     rules_dir: Option<&Path>,
     task: Option<AnalyzeTask>,
     write: bool,
@@ -628,16 +703,19 @@ pub fn analyze(
 ) -> Result<Status> {
     use crate::query::{Cell, write_rows};
     let labels = problem_labels(rules_dir)?;
-    let store = if write {
-        store::open(location)?
-    } else {
-        store::open_existing(location)?
+    let source = match (from, write) {
+        (ReadFrom::Endpoint { url, .. }, true) => anyhow::bail!(
+            "analyze --write stores its results in the local store only; \
+             drop --endpoint {url} (and push the store again afterwards)"
+        ),
+        (ReadFrom::Store(location), true) => Source::Store(store::open(location)?),
+        (_, false) => from.open()?,
     };
-    let view = |v: View| views::build(&store, v, &labels);
+    let view = |v: View| views::build(&source, v, &labels);
     match task {
         None => {}
         Some(AnalyzeTask::RecurringProblems) => {
-            let links = views::ProblemLinks::read(&store, &labels)?;
+            let links = views::ProblemLinks::read(&source, &labels)?;
             let rows: Vec<Vec<Cell>> = links
                 .recurring()
                 .into_iter()
@@ -729,7 +807,10 @@ pub fn analyze(
         }
         let ended = oxsdatatypes::DateTime::now().to_string();
         let triples = analyze::analytics_triples(&results, settings, &started, &ended);
-        store::replace_graph(&store, &crate::rdf::graphs::analytics(), &triples)?;
+        let Some(store) = source.store() else {
+            anyhow::bail!("internal: analyze --write without a local store");
+        };
+        store::replace_graph(store, &crate::rdf::graphs::analytics(), &triples)?;
         for r in &results {
             eprintln!(
                 "socialgraf: {}: {} nodes, {} edges, {} communities (modularity {:.4})",
@@ -741,7 +822,7 @@ pub fn analyze(
             );
         }
         eprintln!(
-            "socialgraf: wrote {} triples to graph <{}> in {location}",
+            "socialgraf: wrote {} triples to graph <{}> in {from}",
             triples.len(),
             crate::rdf::graphs::analytics().as_str()
         );
@@ -760,7 +841,7 @@ pub enum RenderTask {
 /// `socialgraf render`: a picture of the graph as SVG, to `file` (written
 /// whole or not at all) or standard output.
 pub fn render(
-    location: &Location,
+    from: &ReadFrom,
     rules_dir: Option<&Path>,
     task: RenderTask,
     settings: &Settings,
@@ -779,8 +860,9 @@ pub fn render(
         RenderTask::Heatmap => Picture::Heatmap,
         RenderTask::Network(view) => Picture::Network(view),
     };
-    let store = store::open_existing(location)?;
-    let svg = figures::draw(&store, &labels, &picture, settings)?;
+    let source = from.open()?;
+    let svg = figures::draw(&source, &labels, &picture, settings)
+        .with_context(|| format!("drawing from {from}"))?;
     match file {
         Some(path) => {
             crate::write_atomically(path, svg.as_bytes())?;

@@ -84,9 +84,9 @@ pub enum Command {
         #[arg(long, value_hint = clap::ValueHint::DirPath)]
         queries: Option<PathBuf>,
         #[command(flatten)]
-        store: StoreArgs,
+        source: ReadArgs,
     },
-    /// Run an ad-hoc SPARQL query against the store
+    /// Run an ad-hoc SPARQL query against the store (or --endpoint)
     Sparql {
         /// The query text
         #[arg(required_unless_present = "file", conflicts_with = "file")]
@@ -98,7 +98,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Option<ResultsFormat>,
         #[command(flatten)]
-        store: StoreArgs,
+        source: ReadArgs,
     },
     /// Load RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD)
     /// into the store
@@ -117,6 +117,14 @@ pub enum Command {
         /// File to write (default: standard output)
         #[arg(short = 'o', long, value_hint = clap::ValueHint::FilePath)]
         output: Option<PathBuf>,
+        /// Write N-Quads shards of at most this many quads each
+        /// (part-00000.nq, part-00001.nq...) into --out, for the bulk
+        /// loaders of Virtuoso or QLever (needs --format nquads)
+        #[arg(long, requires = "out", conflicts_with = "output")]
+        shard_quads: Option<usize>,
+        /// Folder for the shards of --shard-quads (created if missing)
+        #[arg(long, requires = "shard_quads", value_hint = clap::ValueHint::DirPath)]
+        out: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -165,7 +173,7 @@ pub enum Command {
     /// at /, canned queries at /queries, graphs at /store, /health
     Serve {
         #[command(flatten)]
-        store: StoreArgs,
+        source: ReadArgs,
         /// Address to listen on (loopback by default)
         #[arg(long, default_value = "127.0.0.1:7878")]
         bind: std::net::SocketAddr,
@@ -335,6 +343,13 @@ pub struct AnalyticsOptions {
     /// Store folder (default: $SOCIALGRAF_STORE, else ./socialgraf.db)
     #[arg(long, global = true, value_hint = clap::ValueHint::DirPath)]
     pub store: Option<PathBuf>,
+    /// Read from this remote SPARQL 1.1 query endpoint (http://...)
+    /// instead of the store (not with --write)
+    #[arg(long, global = true, conflicts_with = "store")]
+    pub endpoint: Option<String>,
+    /// Longest time a request to --endpoint may take, in seconds
+    #[arg(long, global = true, default_value_t = 300.0)]
+    pub endpoint_timeout: f64,
     /// Modularity resolution (higher: more, smaller communities)
     #[arg(long, global = true, default_value_t = 1.0)]
     pub resolution: f64,
@@ -361,8 +376,53 @@ impl AnalyticsOptions {
         }
     }
 
-    pub fn location(&self) -> socialgraf::store::Location {
-        socialgraf::store::Location::resolve(self.store.as_deref(), false)
+    /// The store, or the endpoint when one is given.
+    pub fn read_from(&self) -> socialgraf::app::ReadFrom {
+        read_from(
+            socialgraf::store::Location::resolve(self.store.as_deref(), false),
+            self.endpoint.as_deref(),
+            self.endpoint_timeout,
+        )
+    }
+}
+
+/// Where reads come from: the store, or a remote SPARQL endpoint.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Read from this remote SPARQL 1.1 query endpoint (http://...; e.g.
+    /// Virtuoso's http://HOST:8890/sparql) instead of the store
+    #[arg(long, conflicts_with_all = ["store", "memory"])]
+    pub endpoint: Option<String>,
+    /// Longest time a request to --endpoint may take, in seconds
+    #[arg(long, default_value_t = 300.0)]
+    pub endpoint_timeout: f64,
+}
+
+impl ReadArgs {
+    /// The store, or the endpoint when one is given.
+    pub fn read_from(&self) -> socialgraf::app::ReadFrom {
+        read_from(
+            self.store.location(),
+            self.endpoint.as_deref(),
+            self.endpoint_timeout,
+        )
+    }
+}
+
+fn read_from(
+    location: socialgraf::store::Location,
+    endpoint: Option<&str>,
+    timeout: f64,
+) -> socialgraf::app::ReadFrom {
+    use socialgraf::app::ReadFrom;
+    match endpoint {
+        Some(url) => ReadFrom::Endpoint {
+            url: url.to_string(),
+            timeout,
+        },
+        None => ReadFrom::Store(location),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Export: the graph as deterministic Turtle (and the other RDF formats),
 //! and an independent re-parse (rio_turtle) to check what was written.
 //!
-//! The entry points are [`turtle`] and [`export`].
+//! The entry points are [`turtle`], [`export`] and [`nquads_shards`].
 
 use std::io::BufReader;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::Triple;
 use oxigraph::store::Store;
@@ -76,4 +77,50 @@ pub fn export(store: &Store, format: ExportFormat) -> Result<Vec<u8>> {
         }
     }
     Ok(w.finish()?)
+}
+
+/// The name of the `i`th shard: `part-00000.nq`, `part-00001.nq`...
+pub fn shard_name(i: usize) -> String {
+    format!("part-{i:05}.nq")
+}
+
+/// Writes the store as N-Quads shards of at most `per_shard` quads each
+/// into `dir` (created if missing), for the bulk loaders of other stores
+/// (Virtuoso's `ld_dir`, QLever's index builder). The quads are those of
+/// [`export`]'s N-Quads in the same order, so the shards concatenated in
+/// name order are that export. Each shard is written whole or not at all;
+/// shards of an earlier, larger export left in `dir` are removed. Returns
+/// the shards written.
+pub fn nquads_shards(store: &Store, per_shard: usize, dir: &Path) -> Result<Vec<PathBuf>> {
+    if per_shard == 0 {
+        bail!("--shard-quads must be at least 1");
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let quads = crate::store::exported_quads(store)?;
+    let mut written = Vec::new();
+    for (i, chunk) in quads.chunks(per_shard).enumerate() {
+        let mut w = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::new());
+        for q in chunk {
+            w.serialize_quad(q)?;
+        }
+        let path = dir.join(shard_name(i));
+        crate::write_atomically(&path, &w.finish()?)?;
+        written.push(path);
+    }
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_shard = name.len() == "part-00000.nq".len()
+            && name.starts_with("part-")
+            && name.ends_with(".nq")
+            && name[5..10].bytes().all(|b| b.is_ascii_digit());
+        if is_shard && !written.contains(&path) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing the old shard {}", path.display()))?;
+        }
+    }
+    Ok(written)
 }

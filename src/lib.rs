@@ -24,6 +24,7 @@ pub mod prefilter;
 pub mod push;
 pub mod query;
 pub mod rdf;
+pub mod remote;
 pub mod render;
 pub mod resolve;
 pub mod rules;

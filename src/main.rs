@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             params,
             format,
             queries,
-            store,
+            source,
         } => {
             let dir = queries
                 .clone()
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
             match name {
                 Some(name) if !list => app::query(
                     &dir,
-                    &store.location(),
+                    &source.read_from(),
                     name,
                     params,
                     ResultsFormat::or_default(*format),
@@ -73,9 +73,9 @@ fn main() -> ExitCode {
             query,
             file,
             format,
-            store,
+            source,
         } => app::sparql(
-            &store.location(),
+            &source.read_from(),
             query.as_deref(),
             file.as_deref(),
             ResultsFormat::or_default(*format),
@@ -85,13 +85,20 @@ fn main() -> ExitCode {
         Command::Export {
             format,
             output,
+            shard_quads,
+            out: dir,
             store,
-        } => app::export(
-            &store.location(),
-            format.format(),
-            output.as_deref(),
-            &mut out,
-        ),
+        } => match (shard_quads, dir) {
+            (Some(n), Some(dir)) => {
+                app::export_shards(&store.location(), format.format(), *n, dir, &mut out)
+            }
+            _ => app::export(
+                &store.location(),
+                format.format(),
+                output.as_deref(),
+                &mut out,
+            ),
+        },
         Command::Backup { target, store } => app::backup(&store.location(), target, &mut out),
         Command::Restore { backup, store } => app::restore(backup, &store.location(), &mut out),
         Command::Push {
@@ -111,7 +118,7 @@ fn main() -> ExitCode {
             &mut out,
         ),
         Command::Serve {
-            store,
+            source,
             bind,
             timeout,
             max_rows,
@@ -121,7 +128,7 @@ fn main() -> ExitCode {
             token_file,
             queries,
         } => app::serve(
-            &store.location(),
+            &source.read_from(),
             app::ServeArgs {
                 bind: *bind,
                 timeout: *timeout,
@@ -150,7 +157,7 @@ fn main() -> ExitCode {
                 R::Network { view } => T::Network(view.view()),
             };
             app::render(
-                &options.location(),
+                &options.read_from(),
                 args.rules.as_deref(),
                 task,
                 &options.settings(),
@@ -181,7 +188,7 @@ fn main() -> ExitCode {
                 ))
             } else {
                 app::analyze(
-                    &options.location(),
+                    &options.read_from(),
                     args.rules.as_deref(),
                     task,
                     *write,

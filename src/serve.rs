@@ -29,6 +29,7 @@ use tokio::sync::Semaphore;
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::query::CannedQuery;
+use crate::remote::Source;
 
 /// How the server runs and what it allows.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ pub struct ServeOptions {
 }
 
 struct AppState {
-    store: Store,
+    source: Source,
     options: ServeOptions,
     permits: Arc<Semaphore>,
     queries: Vec<CannedQuery>,
@@ -63,7 +64,11 @@ pub const TRUNCATED_HEADER: &str = "x-socialgraf-truncated";
 
 /// Serves until the process is stopped. `on_ready` is called with the
 /// address actually bound (the port may have been 0).
-pub fn serve(store: Store, options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result<()> {
+pub fn serve(
+    source: Source,
+    options: ServeOptions,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
     let queries = CannedQuery::load_dir(&options.queries_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,7 +80,7 @@ pub fn serve(store: Store, options: ServeOptions, on_ready: impl FnOnce(SocketAd
             .with_context(|| format!("binding {}", options.bind))?;
         let addr = listener.local_addr().context("reading the bound address")?;
         let state = Arc::new(AppState {
-            store,
+            source,
             permits: Arc::new(Semaphore::new(options.max_concurrent)),
             options,
             queries,
@@ -379,10 +384,8 @@ fn evaluate(
 ) -> Response {
     // A canned query's parameters are bound in the parsed query (a VALUES
     // table, see `query::parse`), never spliced into its text.
-    let mut prepared = match crate::query::parse(query, bindings) {
-        Ok(q) => SparqlEvaluator::new()
-            .with_cancellation_token(token.clone())
-            .for_query(q),
+    let parsed = match crate::query::parse(query, bindings) {
+        Ok(q) => q,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("{e:#}")),
     };
     let named = |key: &str| -> Result<Vec<NamedNode>, HttpError> {
@@ -404,6 +407,43 @@ fn evaluate(
             (Ok(d), Ok(n)) => (d, n),
             (Err(e), _) | (_, Err(e)) => return e.into_response(),
         };
+    let results = match &state.source {
+        Source::Store(store) => {
+            match on_store(store, parsed, default_graphs, named_graphs, &token) {
+                Ok(r) => r,
+                Err(e) => return evaluation_error(&token, state, e),
+            }
+        }
+        // The remote's answer, parsed, goes through the same negotiation,
+        // row cap and serialisation as the store's.
+        Source::Endpoint(endpoint) => {
+            let as_strings =
+                |g: Vec<NamedNode>| g.into_iter().map(NamedNode::into_string).collect();
+            let dataset = crate::remote::Dataset {
+                default_graphs: as_strings(default_graphs),
+                named_graphs: as_strings(named_graphs),
+            };
+            match endpoint.execute(&parsed, &dataset) {
+                Ok(r) => r,
+                Err(e) => return error(StatusCode::BAD_GATEWAY, format!("{e:#}")),
+            }
+        }
+    };
+    respond(state, results, params, headers, &token)
+}
+
+/// Evaluates a parsed query on the store: over the graphs named by the
+/// protocol's `default-graph-uri`s, else the union of all graphs.
+fn on_store(
+    store: &Store,
+    parsed: spargebra::Query,
+    default_graphs: Vec<NamedNode>,
+    named_graphs: Vec<NamedNode>,
+    token: &CancellationToken,
+) -> Result<QueryResults<'static>, oxigraph::sparql::QueryEvaluationError> {
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .for_query(parsed);
     let dataset = prepared.dataset_mut();
     if default_graphs.is_empty() {
         dataset.set_default_graph_as_union();
@@ -423,10 +463,17 @@ fn evaluate(
                 .collect(),
         );
     }
-    let results = match prepared.on_store(&state.store).execute() {
-        Ok(r) => r,
-        Err(e) => return evaluation_error(&token, state, e),
-    };
+    prepared.on_store(store).execute()
+}
+
+/// Writes results in the negotiated format, cut at `max_rows`.
+fn respond(
+    state: &AppState,
+    results: QueryResults<'static>,
+    params: &[(String, String)],
+    headers: &HeaderMap,
+    token: &CancellationToken,
+) -> Response {
     let format = params
         .iter()
         .find(|(k, _)| k == "format")
@@ -493,7 +540,10 @@ fn evaluate(
             }
             response
         }
-        Err(e) => evaluation_error(&token, state, e),
+        Err(e) if matches!(state.source, Source::Endpoint(_)) => {
+            error(StatusCode::BAD_GATEWAY, format!("{e:#}"))
+        }
+        Err(e) => evaluation_error(token, state, e),
     }
 }
 
@@ -544,6 +594,12 @@ fn service_description() -> Response {
 /// SPARQL Update: refused unless the server was started with a token, and
 /// then only with that token as a bearer token (compared in constant time).
 async fn update(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Source::Store(store) = &state.source else {
+        return error(
+            StatusCode::FORBIDDEN,
+            "this server reads from a remote SPARQL endpoint and is read-only: send updates to that endpoint",
+        );
+    };
     let Some(expected) = &state.options.update_token else {
         return error(
             StatusCode::FORBIDDEN,
@@ -580,7 +636,7 @@ async fn update(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
             );
         }
     };
-    let store = state.store.clone();
+    let store = store.clone();
     let result = tokio::task::spawn_blocking(move || {
         SparqlEvaluator::new()
             .parse_update(&update)
@@ -618,7 +674,14 @@ async fn graph_store(
         .find(|(k, _)| k == "graph")
         .map(|(_, v)| v.clone());
     let default = params.iter().any(|(k, _)| k == "default");
-    let store = state.store.clone();
+    let Source::Store(store) = &state.source else {
+        return error(
+            StatusCode::NOT_IMPLEMENTED,
+            "/store reads the embedded store, and this server reads from a remote SPARQL endpoint: \
+             use /query with CONSTRUCT, or the remote's own Graph Store Protocol",
+        );
+    };
+    let store = store.clone();
     let offered: Vec<Written> = if graph.is_some() || default {
         graph_formats().into_iter().map(Written::Graph).collect()
     } else {
@@ -772,7 +835,7 @@ async fn picture(
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             figures::draw(
-                &state.store,
+                &state.source,
                 &state.options.problem_labels,
                 &picture,
                 &crate::analyze::Settings::default(),
@@ -781,10 +844,14 @@ async fn picture(
     };
     match tokio::time::timeout(state.options.timeout, work).await {
         Ok(Ok(Ok(svg))) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
-        Ok(Ok(Err(e))) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("drawing {name} failed: {e:#}"),
-        ),
+        Ok(Ok(Err(e))) => {
+            // Drawing from a remote fails when the remote does.
+            let status = match state.source {
+                Source::Endpoint(_) => StatusCode::BAD_GATEWAY,
+                Source::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            error(status, format!("drawing {name} failed: {e:#}"))
+        }
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
         Err(_) => timed_out(&state),
     }

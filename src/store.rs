@@ -12,6 +12,8 @@ use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 
+use crate::remote::Queryable;
+
 use crate::rdf::graphs;
 
 /// The store folder used when none is given.
@@ -391,8 +393,13 @@ pub fn memory_store(triples: &[Triple]) -> Result<Store> {
 
 /// Runs a SELECT query and returns its rows, each with the values of
 /// `vars` in order (`None` where unbound).
-pub fn select(store: &Store, query: &str, vars: &[&str]) -> Result<Vec<Vec<Option<Term>>>> {
-    let results = crate::query::run(store, query, &[])
+pub fn select(
+    source: &(impl Queryable + ?Sized),
+    query: &str,
+    vars: &[&str],
+) -> Result<Vec<Vec<Option<Term>>>> {
+    let results = source
+        .run(query, &[])
         .with_context(|| format!("running SPARQL query {query}"))?;
     let QueryResults::Solutions(solutions) = results else {
         anyhow::bail!("not a SELECT query: {query}");
@@ -410,12 +417,12 @@ pub fn select(store: &Store, query: &str, vars: &[&str]) -> Result<Vec<Vec<Optio
 /// graphs hold comes n times; reading one property distinct keeps a join of
 /// such triples (done by the caller) linear.
 pub fn objects_by_subject(
-    store: &Store,
+    source: &(impl Queryable + ?Sized),
     property: &str,
 ) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let query = format!("SELECT DISTINCT ?s ?o WHERE {{ ?s <{property}> ?o }}");
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for row in select(store, &query, &["s", "o"])? {
+    for row in select(source, &query, &["s", "o"])? {
         if let [Some(Term::NamedNode(s)), Some(Term::NamedNode(o))] = row.as_slice() {
             out.entry(s.as_str().to_string())
                 .or_default()
@@ -426,8 +433,8 @@ pub fn objects_by_subject(
 }
 
 /// The integer value of a single-row, single-variable count query.
-pub fn count(store: &Store, query: &str) -> Result<u64> {
-    let rows = select(store, query, &["n"])?;
+pub fn count(source: &(impl Queryable + ?Sized), query: &str) -> Result<u64> {
+    let rows = select(source, query, &["n"])?;
     let n = rows
         .first()
         .and_then(|r| r.first().cloned().flatten())

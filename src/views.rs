@@ -22,10 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use oxigraph::model::Term;
-use oxigraph::store::Store;
 use petgraph::graph::{NodeIndex, UnGraph};
 
 use crate::rdf::vocab::{FOAF, ORG, PROV, RDF, RDFS, SCHEMA, SG};
+use crate::remote::Queryable;
 
 /// The views `analyze` and `render` work on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -150,7 +150,10 @@ impl ProblemLinks {
     /// `sg:inMunicipality`) matches n times, so a join of such triples in
     /// one query grows with the square of n. Each query here reads one kind
     /// of triple, made distinct, and the joins are done below.
-    pub fn read(store: &Store, problem_labels: &BTreeMap<String, String>) -> Result<ProblemLinks> {
+    pub fn read(
+        store: &(impl Queryable + ?Sized),
+        problem_labels: &BTreeMap<String, String>,
+    ) -> Result<ProblemLinks> {
         let select = crate::store::select;
         let facts = select(
             store,
@@ -343,7 +346,7 @@ impl GraphBuilder {
 
 /// The actors view: persons, organisations, initiatives and events, linked
 /// by memberships, unit-of, runs and attended.
-pub fn actors(store: &Store) -> Result<ViewGraph> {
+pub fn actors(store: &(impl Queryable + ?Sized)) -> Result<ViewGraph> {
     let mut g = GraphBuilder::default();
     let kinds = [
         (format!("{FOAF}Person"), NodeKind::Person),
@@ -424,7 +427,7 @@ pub fn actors(store: &Store) -> Result<ViewGraph> {
 
 /// Builds `view` from the store.
 pub fn build(
-    store: &Store,
+    store: &(impl Queryable + ?Sized),
     view: View,
     problem_labels: &BTreeMap<String, String>,
 ) -> Result<ViewGraph> {
@@ -442,6 +445,7 @@ mod tests {
     use crate::corpus::Document;
     use crate::extract::Extractor;
     use crate::rules::Rules;
+    use oxigraph::store::Store;
 
     /// A store holding the graph of `texts`, one document each.
     fn store_of(texts: &[&str]) -> (Store, BTreeMap<String, String>) {

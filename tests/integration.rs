@@ -8,6 +8,7 @@
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
 //! - `query`: canned queries, ad-hoc SPARQL, load and export;
+//! - `remote`: `--endpoint` reads from another socialgraf and Virtuoso;
 //! - `rules`: every rule file's examples and counterexamples;
 //! - `store`: incremental builds into a persistent store;
 //! - `render`: the pictures drawn from a seed store;
@@ -22,6 +23,7 @@ mod crash;
 mod gold;
 mod graph;
 mod query;
+mod remote;
 mod render;
 mod robustness;
 mod rules;

@@ -234,6 +234,91 @@ fn export_formats_hold_the_same_graph() {
 }
 
 #[test]
+fn nquads_shards_concatenated_are_the_nquads_export() {
+    let (tmp, store) = seed_store();
+    let s = store.to_str().expect("utf-8");
+    let whole = ok(&root(), &["export", "--format", "nquads", "--store", s]);
+    let quads = whole.lines().count();
+    let dir = tmp.path().join("shards");
+    let d = dir.to_str().expect("utf-8");
+    let shard = |n: &str| {
+        ok(
+            &root(),
+            &[
+                "export",
+                "--format",
+                "nquads",
+                "--shard-quads",
+                n,
+                "--out",
+                d,
+                "--store",
+                s,
+            ],
+        )
+    };
+    let names = |dir: &Path| -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .expect("shard folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let out = shard("1000");
+    let expected = quads.div_ceil(1000);
+    assert!(expected > 2, "several shards ({quads} quads)");
+    assert!(out.contains(&format!("wrote {expected} shards")), "{out}");
+    let written = names(&dir);
+    assert_eq!(written.len(), expected, "{written:?}");
+    assert_eq!(written[0], "part-00000.nq");
+    let concatenated: String = written
+        .iter()
+        .map(|n| fs::read_to_string(dir.join(n)).expect("shard"))
+        .collect();
+    assert_eq!(
+        concatenated, whole,
+        "the shards in name order are the export"
+    );
+    for n in &written[..written.len() - 1] {
+        assert_eq!(
+            fs::read_to_string(dir.join(n))
+                .expect("shard")
+                .lines()
+                .count(),
+            1000
+        );
+    }
+    // Fewer, larger shards replace the old ones.
+    shard(&quads.to_string());
+    assert_eq!(names(&dir), ["part-00000.nq"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("part-00000.nq")).expect("shard"),
+        whole
+    );
+    let refused = run(
+        &root(),
+        &[
+            "export",
+            "--format",
+            "turtle",
+            "--shard-quads",
+            "10",
+            "--out",
+            d,
+            "--store",
+            s,
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("--format nquads"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
 fn load_reads_rdf_files_replacing_them_when_loaded_again() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let store = tmp.path().join("store");

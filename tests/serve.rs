@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use crate::util::{root, run, seed_store, stdout};
 
 /// A running server, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     _tmp: tempfile::TempDir,
 }
 
@@ -35,19 +35,21 @@ fn start_on(
 ) -> Server {
     let tmp = tempfile::tempdir().expect("temp dir");
     let store = make_store(tmp.path());
+    let mut args = vec!["--store", store.to_str().expect("utf-8")];
+    args.extend(extra);
+    spawn(&args, env, tmp)
+}
+
+/// Starts `serve` with `args` (where it reads from and options) and
+/// `env`, keeping `tmp` until it stops.
+pub(crate) fn spawn(args: &[&str], env: &[(&str, &str)], tmp: tempfile::TempDir) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_socialgraf"));
-    cmd.args([
-        "serve",
-        "--store",
-        store.to_str().expect("utf-8"),
-        "--bind",
-        "127.0.0.1:0",
-    ])
-    .args(["--queries", root().join("queries").to_str().expect("utf-8")])
-    .args(extra)
-    .env_remove("SOCIALGRAF_TOKEN")
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null());
+    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["--queries", root().join("queries").to_str().expect("utf-8")])
+        .args(args)
+        .env_remove("SOCIALGRAF_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -79,7 +81,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// Status, Content-Type and body of a GET.
-fn get(url: &str, accept: &str) -> (u16, String, String) {
+pub(crate) fn get(url: &str, accept: &str) -> (u16, String, String) {
     let mut r = agent()
         .get(url)
         .header("Accept", accept)
@@ -99,7 +101,7 @@ fn get(url: &str, accept: &str) -> (u16, String, String) {
     )
 }
 
-fn post(url: &str, content_type: &str, body: &str, auth: Option<&str>) -> (u16, String) {
+pub(crate) fn post(url: &str, content_type: &str, body: &str, auth: Option<&str>) -> (u16, String) {
     let mut req = agent().post(url).header("Content-Type", content_type);
     if let Some(token) = auth {
         req = req.header("Authorization", &format!("Bearer {token}"));
@@ -109,7 +111,7 @@ fn post(url: &str, content_type: &str, body: &str, auth: Option<&str>) -> (u16, 
     (status, r.body_mut().read_to_string().unwrap_or_default())
 }
 
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
@@ -664,7 +666,7 @@ fn the_page_runs_a_canned_query_in_a_headless_browser() {
 }
 
 /// The path of a program on `$PATH`.
-fn which(program: &str) -> Result<PathBuf, ()> {
+pub(crate) fn which(program: &str) -> Result<PathBuf, ()> {
     std::env::var_os("PATH")
         .and_then(|paths| {
             std::env::split_paths(&paths)

@@ -20,13 +20,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
-use oxigraph::store::Store;
 use petgraph::visit::EdgeRef;
 
 use super::network::NetNode;
 use super::{RenderError, heatmap, map};
 use crate::analyze::{self, Settings};
 use crate::rdf::ids;
+use crate::remote::Queryable;
 use crate::views::{self, ProblemLinks, View, ViewGraph};
 
 /// What to draw.
@@ -43,7 +43,7 @@ pub enum Picture {
 /// Reads the view `picture` needs from `store` and draws it as SVG.
 /// `problem_labels` maps problem IRIs to labels (see [`views::build`]).
 pub fn draw(
-    store: &Store,
+    store: &(impl Queryable + ?Sized),
     problem_labels: &BTreeMap<String, String>,
     picture: &Picture,
     settings: &Settings,
