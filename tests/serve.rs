@@ -27,6 +27,84 @@ fn start(extra: &[&str], env: &[(&str, &str)]) -> Server {
     start_on(seed_store, extra, env)
 }
 
+/// Sends `request` as raw bytes to the server at `base` and returns its
+/// whole answer (empty when it closes without one).
+fn raw_request(base: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut conn =
+        std::net::TcpStream::connect(base.trim_start_matches("http://")).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
+    // The server may answer and close before it has read everything.
+    let _ = conn.write_all(request);
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The status code of the answer to a raw `request`.
+fn raw_status(base: &str, request: &[u8]) -> Option<u16> {
+    raw_request(base, request)
+        .strip_prefix("HTTP/1.1 ")?
+        .get(..3)?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn malformed_requests_long_urls_and_traversal_are_refused_and_service_goes_on() {
+    let s = start(&[], &[]);
+    let healthy = |what: &str| {
+        let (status, _, body) = get(&format!("{}/health", s.base), "*/*");
+        assert_eq!((status, body.as_str()), (200, "ok\n"), "after {what}");
+    };
+    let malformed: [(&str, &[u8]); 4] = [
+        ("garbage bytes", b"\x00\xff\x13garbage\r\n\r\n"),
+        ("a request line without a version", b"GET /health\r\n\r\n"),
+        (
+            "a bad Content-Length",
+            b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        ),
+        (
+            "a header without a colon",
+            b"GET /health HTTP/1.1\r\nHost x\r\n\r\n",
+        ),
+    ];
+    for (what, request) in malformed {
+        let status = raw_status(&s.base, request);
+        assert_eq!(status, Some(400), "{what}");
+        healthy(what);
+    }
+    let long = format!(
+        "GET /query?query={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "x".repeat(200_000)
+    );
+    let status = raw_status(&s.base, long.as_bytes());
+    assert_eq!(status, Some(414), "a 200 kB URL");
+    healthy("a 200 kB URL");
+    for path in [
+        "/render/../../Cargo.toml",
+        "/render/..%2f..%2fCargo.toml",
+        "/render/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/vendor/../../Cargo.toml",
+        "/vendor/..%2f..%2fsrc%2fmain.rs",
+        "/queries/..%2f..%2fCargo.toml",
+    ] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let answer = raw_request(&s.base, request.as_bytes());
+        assert!(
+            answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.1 404"),
+            "{path}: {}",
+            answer.lines().next().unwrap_or("")
+        );
+        assert!(
+            !answer.contains("[package]") && !answer.contains("fn main"),
+            "{path} served a file outside the server"
+        );
+        healthy(path);
+    }
+}
+
 /// Starts `serve` on the store that `make_store` makes in a temp folder.
 fn start_on(
     make_store: fn(&std::path::Path) -> PathBuf,
