@@ -52,6 +52,20 @@ fn raw_status(base: &str, request: &[u8]) -> Option<u16> {
 }
 
 #[test]
+fn the_token_is_never_taken_from_the_command_line() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for flag in ["--token", "--update-token", "--password"] {
+        let o = run(tmp.path(), &["serve", "--allow-update", flag, "secret"]);
+        assert_eq!(o.status.code(), Some(2), "{flag} was accepted");
+        assert!(
+            crate::util::stderr(&o).contains("unexpected argument"),
+            "{flag}: {}",
+            crate::util::stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn malformed_requests_long_urls_and_traversal_are_refused_and_service_goes_on() {
     let s = start(&[], &[]);
     let healthy = |what: &str| {
