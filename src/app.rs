@@ -548,6 +548,8 @@ pub struct ServeArgs {
     pub max_rows: usize,
     pub max_body: usize,
     pub max_concurrent: usize,
+    pub max_connections: usize,
+    pub read_timeout: f64,
     pub allow_update: bool,
     pub token_file: Option<PathBuf>,
     pub queries: Option<PathBuf>,
@@ -629,8 +631,13 @@ pub fn serve(from: &ReadFrom, args: ServeArgs, out: &mut dyn Write) -> Result<St
     } else {
         None
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
+    for (flag, seconds) in [
+        ("--timeout", args.timeout),
+        ("--read-timeout", args.read_timeout),
+    ] {
+        if !(seconds > 0.0 && seconds.is_finite()) {
+            anyhow::bail!("{flag} must be a positive number of seconds");
+        }
     }
     let source = match (from, &update_token) {
         (ReadFrom::Endpoint { url, .. }, Some(_)) => anyhow::bail!(
@@ -652,6 +659,8 @@ pub fn serve(from: &ReadFrom, args: ServeArgs, out: &mut dyn Write) -> Result<St
         max_rows: args.max_rows,
         max_body: args.max_body,
         max_concurrent: args.max_concurrent.max(1),
+        max_connections: args.max_connections.max(1),
+        read_timeout: std::time::Duration::from_secs_f64(args.read_timeout),
         update_token,
         queries_dir: args.queries.unwrap_or_else(CannedQuery::default_dir),
         problem_labels: problem_labels(args.rules.as_deref())?,

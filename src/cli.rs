@@ -190,6 +190,14 @@ pub enum Command {
         /// Most queries running at once
         #[arg(long, default_value_t = 8)]
         max_concurrent: usize,
+        /// Most connections open at once (past it, a new one gets 503)
+        #[arg(long, default_value_t = 256)]
+        max_connections: usize,
+        /// Longest time a client may take to send a request's headers, or
+        /// its body, in seconds; an idle kept-alive connection is closed
+        /// after it too
+        #[arg(long, default_value_t = 10.0)]
+        read_timeout: f64,
         /// Allow SPARQL Update at /update, for clients that send the bearer
         /// token of --token-file or $SOCIALGRAF_TOKEN
         #[arg(long)]

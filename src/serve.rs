@@ -44,6 +44,14 @@ pub struct ServeOptions {
     pub max_body: usize,
     /// Most queries running at once; more are refused with 503.
     pub max_concurrent: usize,
+    /// Most connections open at once; a new one past it gets 503 and is
+    /// closed.
+    pub max_connections: usize,
+    /// Longest time a client may take to send a request's headers (or to
+    /// start the next request on a kept-alive connection) and, separately,
+    /// its body; a connection past it is closed (headers) or answered 408
+    /// (body).
+    pub read_timeout: Duration,
     /// The bearer token that allows SPARQL Update; `None`: read-only.
     pub update_token: Option<String>,
     pub queries_dir: PathBuf,
@@ -79,6 +87,7 @@ pub fn serve(
             .await
             .with_context(|| format!("binding {}", options.bind))?;
         let addr = listener.local_addr().context("reading the bound address")?;
+        let (max_connections, read_timeout) = (options.max_connections, options.read_timeout);
         let state = Arc::new(AppState {
             source,
             permits: Arc::new(Semaphore::new(options.max_concurrent)),
@@ -87,8 +96,124 @@ pub fn serve(
         });
         let app = router(state);
         on_ready(addr);
-        axum::serve(listener, app).await.context("serving HTTP")
+        accept(listener, app, max_connections, read_timeout).await;
+        Ok(())
     })
+}
+
+/// Serves each connection accepted on `listener` with hyper's HTTP/1
+/// server, which closes a connection whose request headers take longer
+/// than `read_timeout` (slow clients, idle kept-alive connections). Past
+/// `max_connections` open at once, a new connection is answered 503 and
+/// closed, so idle or slow clients cannot take every file descriptor.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    max_connections: usize,
+    read_timeout: Duration,
+) {
+    let open = Arc::new(Semaphore::new(max_connections));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or the client left before accept:
+            // wait a moment and go on.
+            Err(e) => {
+                eprintln!("socialgraf: accepting a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            // An error here is the client's (a reset, a bad request that
+            // hyper has already answered, a timeout): nothing to do.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(read_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+            drop(permit);
+        });
+    }
+}
+
+/// Answers a connection past the limit with 503 and closes it: the
+/// answer (small enough for one write into a fresh socket), then a FIN,
+/// then whatever the client sent is read and dropped for up to a second,
+/// so that closing does not reset the connection before the client has
+/// read the answer.
+async fn refuse(stream: tokio::net::TcpStream) {
+    const BODY: &str = "too many open connections; try again later\n";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+         content-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    let linger = async {
+        stream.writable().await?;
+        stream.try_write(answer.as_bytes())?;
+        let stream = stream.into_std()?;
+        stream.shutdown(std::net::Shutdown::Write)?;
+        let stream = tokio::net::TcpStream::from_std(stream)?;
+        let mut sink = [0u8; 4096];
+        loop {
+            stream.readable().await?;
+            match stream.try_read(&mut sink) {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let _: Result<std::io::Result<()>, _> =
+        tokio::time::timeout(Duration::from_secs(1), linger).await;
+}
+
+/// Reads the whole request body within the read timeout (408 past it, 413
+/// past the size limit) before the handler sees it, so a client that sends
+/// its body a byte at a time cannot hold a connection.
+async fn read_body_in_time(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let read = axum::body::to_bytes(body, state.options.max_body);
+    match tokio::time::timeout(state.options.read_timeout, read).await {
+        Ok(Ok(bytes)) => {
+            next.run(axum::extract::Request::from_parts(parts, bytes.into()))
+                .await
+        }
+        Ok(Err(e)) => {
+            let too_large =
+                std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
+                    e.source()
+                })
+                .any(|e| e.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is larger than {} bytes", state.options.max_body),
+                )
+            } else {
+                error(StatusCode::BAD_REQUEST, format!("reading the body: {e}"))
+            }
+        }
+        Err(_) => error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive within {} s",
+                state.options.read_timeout.as_secs_f64()
+            ),
+        ),
+    }
 }
 
 fn router(state: Arc<AppState>) -> Router {
@@ -106,6 +231,10 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/vendor/yasgui.min.css", get(yasgui_css))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such path") })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_body_in_time,
+        ))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)

@@ -5,8 +5,10 @@
 //! - `algo`: the graph algorithms against NetworkX fixtures;
 //! - `analyze`: the analytics tables and their results written to the graph;
 //! - `cli`: each command on temp folders, including bad input;
+//! - `crash`: builds killed with SIGKILL leave each document old or new;
 //! - `gold`: extraction quality against tests/gold, scorer agreement;
 //! - `graph`: graph.ttl is up to date, re-parses, satisfies the shapes;
+//! - `hostile`: slow, idle, malformed and injecting clients against `serve`;
 //! - `query`: canned queries, ad-hoc SPARQL, load and export;
 //! - `remote`: `--endpoint` reads from another socialgraf and Virtuoso;
 //! - `rules`: every rule file's examples and counterexamples;
@@ -22,6 +24,7 @@ mod cli;
 mod crash;
 mod gold;
 mod graph;
+mod hostile;
 mod query;
 mod remote;
 mod render;
