@@ -166,12 +166,43 @@ fn bad_files_are_named_and_good_ones_processed() {
     write("locked.txt", s003.as_bytes());
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
     fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o000)).expect("chmod");
-    // Root reads anything: the permission cases are checked only when the
-    // permissions hold.
-    let permissions_hold = fs::read(&locked).is_err() && fs::read_dir(&locked_dir).is_err();
+    // Root reads anything (CI runs as root): then the commands run without
+    // the capabilities that bypass permissions (CAP_DAC_OVERRIDE and
+    // CAP_DAC_READ_SEARCH, dropped from the bounding set by util-linux's
+    // setpriv before exec), still as uid 0, owner of every file here.
+    let as_root = !(fs::read(&locked).is_err() && fs::read_dir(&locked_dir).is_err());
+    let without_dac = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"];
+    let denied_without_dac = || {
+        std::process::Command::new(without_dac[0])
+            .args(&without_dac[1..])
+            .arg("cat")
+            .arg(&locked)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| !s.success())
+    };
+    let prefix: &[&str] = if as_root && denied_without_dac() {
+        &without_dac
+    } else {
+        &[]
+    };
+    let permissions_hold = !as_root || !prefix.is_empty();
     if !permissions_hold {
-        eprintln!("note: running as root; the unreadable file and folder are not checked");
+        eprintln!(
+            "note: running as root without setpriv; the unreadable file and folder are not checked"
+        );
     }
+    let run = |cwd: &std::path::Path, args: &[&str]| match prefix.split_first() {
+        None => run(cwd, args),
+        Some((program, options)) => std::process::Command::new(program)
+            .args(options)
+            .arg(env!("CARGO_BIN_EXE_socialgraf"))
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("setpriv runs socialgraf"),
+    };
 
     let mut bad = vec![
         (
@@ -264,15 +295,15 @@ fn bad_files_are_named_and_good_ones_processed() {
     // Spans are code points into each file's decoded text, CR counted:
     // the CRLF file's span is the LF file's with the CRs, and its text
     // normalises to the evidence.
-    let run = socialgraf::run_corpus(&corpus, &RULES, socialgraf::corpus::DEFAULT_MAX_BYTES)
+    let corpus_run = socialgraf::run_corpus(&corpus, &RULES, socialgraf::corpus::DEFAULT_MAX_BYTES)
         .expect("the corpus runs");
     let doc = |id: &str| {
-        let i = run
+        let i = corpus_run
             .docs
             .iter()
             .position(|d| d.id == id)
             .unwrap_or_else(|| panic!("{id} was read"));
-        (&run.docs[i], &run.extractions[i].facts)
+        (&corpus_run.docs[i], &corpus_run.extractions[i].facts)
     };
     let (lf, lf_facts) = doc("lf");
     let (crlf, crlf_facts) = doc("crlf");
