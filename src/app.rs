@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::analyze::{self, Settings};
 use crate::corpus::{Decoded, Skipped};
@@ -234,9 +234,7 @@ pub fn build(
     // replayed by whoever opens the store next (17 s after a 5 MB build).
     // After a bulk load, this waits for RocksDB to merge the loaded files,
     // which would otherwise slow down the next command.
-    store
-        .flush()
-        .with_context(|| format!("writing the store {location} to disk"))?;
+    store::flush(&store, location)?;
     let status = report_skipped(&run.decoded, &run.skipped);
     for d in &run.diagnostics {
         eprintln!("socialgraf: {}: {}", d.doc, d.message);
@@ -341,6 +339,17 @@ fn load_rules(rules_dir: Option<&Path>) -> Result<Rules> {
         Some(d) => Rules::load(d).with_context(|| format!("loading rules from {}", d.display())),
         None => Rules::load_default(),
     }
+}
+
+/// `socialgraf bench load`: the load test of [`crate::load`] against a
+/// running server; an error when any request failed.
+pub fn bench_load(opts: &crate::load::LoadOptions, out: &mut dyn Write) -> Result<Status> {
+    let report = crate::load::run(opts)?;
+    write!(out, "{report}")?;
+    if report.errors > 0 {
+        bail!("{} of {} requests failed", report.errors, report.sent);
+    }
+    Ok(Status::Ok)
 }
 
 /// `socialgraf bench corpus`: writes `docs` synthetic documents to `dir`
@@ -470,9 +479,7 @@ pub fn load(location: &Location, files: &[PathBuf], out: &mut dyn Write) -> Resu
             }
         }
     }
-    store
-        .flush()
-        .with_context(|| format!("writing the store {location} to disk"))?;
+    store::flush(&store, location)?;
     Ok(status)
 }
 

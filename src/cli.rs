@@ -187,7 +187,8 @@ pub enum Command {
         /// Largest request body, in bytes
         #[arg(long, default_value_t = 1_000_000)]
         max_body: usize,
-        /// Most queries running at once
+        /// Most queries running at once; more wait for a slot, in arrival
+        /// order, at most --timeout (then 503)
         #[arg(long, default_value_t = 8)]
         max_concurrent: usize,
         /// Most connections open at once (past it, a new one gets 503)
@@ -268,6 +269,29 @@ pub enum BenchCommand {
         /// Seed: the same seed, rules and number give the same files
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Load-test a running `socialgraf serve`: concurrent clients send the
+    /// server's canned queries (GET /queries) until the total is sent;
+    /// prints errors, latency quantiles and, with --server-pid, the
+    /// server's memory after the warm-up and at the end; exits 2 if any
+    /// request failed
+    Load {
+        /// The server's base URL
+        #[arg(long, default_value = "http://127.0.0.1:7878")]
+        url: String,
+        /// Concurrent clients, each with its own connection
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Requests in all
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
+        /// Requests answered before the server's memory is first read
+        /// (default: a tenth of them)
+        #[arg(long)]
+        warm_up: Option<usize>,
+        /// The server's process id, to read its memory from /proc
+        #[arg(long)]
+        server_pid: Option<u32>,
     },
 }
 

@@ -19,6 +19,8 @@ pub mod export;
 pub mod extract;
 pub mod facts;
 pub mod ingest;
+pub mod invariants;
+pub mod load;
 pub mod ontology;
 pub mod prefilter;
 pub mod push;

@@ -211,6 +211,25 @@ fn main() -> ExitCode {
                     seed,
                 },
         } => app::bench_corpus(args.rules.as_deref(), *docs, dir, *seed, &mut out),
+        Command::Bench {
+            command:
+                BenchCommand::Load {
+                    url,
+                    clients,
+                    requests,
+                    warm_up,
+                    server_pid,
+                },
+        } => app::bench_load(
+            &socialgraf::load::LoadOptions {
+                url: url.clone(),
+                clients: *clients,
+                requests: *requests,
+                warm_up: warm_up.unwrap_or(*requests / 10),
+                server_pid: *server_pid,
+            },
+            &mut out,
+        ),
     };
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,

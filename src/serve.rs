@@ -25,7 +25,7 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::query::CannedQuery;
@@ -42,7 +42,8 @@ pub struct ServeOptions {
     pub max_rows: usize,
     /// Largest request body, bytes.
     pub max_body: usize,
-    /// Most queries running at once; more are refused with 503.
+    /// Most queries running at once; more wait for a slot (at most
+    /// `timeout`, then 503).
     pub max_concurrent: usize,
     /// Most connections open at once; a new one past it gets 503 and is
     /// closed.
@@ -456,14 +457,9 @@ async fn run_query(
     headers: HeaderMap,
     bindings: Vec<(Variable, Term)>,
 ) -> Response {
-    let Ok(permit) = Arc::clone(&state.permits).try_acquire_owned() else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "too many queries at once (at most {}): try again shortly",
-                state.options.max_concurrent
-            ),
-        );
+    let permit = match slot(&state).await {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
     };
     let token = CancellationToken::new();
     let timeout = state.options.timeout;
@@ -489,6 +485,25 @@ async fn run_query(
             token.cancel();
             timed_out(&state)
         }
+    }
+}
+
+/// A slot to run a query (or draw a picture) in. Past `max_concurrent`
+/// running, a request waits for one in arrival order (Tokio's semaphore is
+/// fair), at most the time limit; none free by then is 503. How many wait
+/// is bounded by `max_connections`: a connection has one request at a time.
+async fn slot(state: &AppState) -> Result<OwnedSemaphorePermit, Response> {
+    let wait = Arc::clone(&state.permits).acquire_owned();
+    match tokio::time::timeout(state.options.timeout, wait).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "too many queries at once: {} were running and none ended within the time limit of {} s; try again later",
+                state.options.max_concurrent,
+                state.options.timeout.as_secs_f64()
+            ),
+        )),
     }
 }
 
@@ -953,11 +968,9 @@ async fn picture(
             );
         }
     };
-    let Ok(permit) = Arc::clone(&state.permits).try_acquire_owned() else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many requests at once: try again shortly",
-        );
+    let permit = match slot(&state).await {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
     };
     let work = {
         let state = Arc::clone(&state);

@@ -65,16 +65,85 @@ pub struct StoreInUse(pub PathBuf);
 pub fn open(location: &Location) -> Result<Store> {
     match location {
         Location::Memory => Store::new().context("creating an in-memory store"),
-        Location::Disk(dir) => Store::open(dir).map_err(|e| {
+        Location::Disk(dir) => disk::open(dir),
+    }
+}
+
+/// Flushes a store on disk: what the write-ahead log holds is written into
+/// the store's files, so the next process to open it does not replay it.
+pub fn flush(store: &Store, location: &Location) -> Result<()> {
+    if let Location::Disk(_) = location {
+        disk::flush(store).with_context(|| format!("writing the store {location} to disk"))?;
+    }
+    Ok(())
+}
+
+/// The store on disk (RocksDB), behind the default feature `rocksdb`.
+/// Built without it (the fuzz targets are, to skip compiling RocksDB),
+/// socialgraf keeps its in-memory store and a store folder is an error.
+#[cfg(feature = "rocksdb")]
+mod disk {
+    use std::path::Path;
+
+    use anyhow::Result;
+    use oxigraph::store::Store;
+
+    use super::StoreInUse;
+
+    pub fn open(dir: &Path) -> Result<Store> {
+        Store::open(dir).map_err(|e| {
             // RocksDB reports a held lock as an I/O error on the LOCK file
             // ("While lock file: DIR/LOCK: Resource temporarily
             // unavailable"); Oxigraph passes it on as text only.
             if e.to_string().contains("While lock file") {
-                anyhow::Error::new(StoreInUse(dir.clone()))
+                anyhow::Error::new(StoreInUse(dir.to_path_buf()))
             } else {
                 anyhow::Error::new(e).context(format!("opening the store at {}", dir.display()))
             }
-        }),
+        })
+    }
+
+    pub fn open_read_only(dir: &Path) -> Result<Store> {
+        Ok(Store::open_read_only(dir)?)
+    }
+
+    pub fn backup(store: &Store, target: &Path) -> Result<()> {
+        Ok(store.backup(target)?)
+    }
+
+    pub fn flush(store: &Store) -> Result<()> {
+        Ok(store.flush()?)
+    }
+}
+
+#[cfg(not(feature = "rocksdb"))]
+mod disk {
+    use std::path::Path;
+
+    use anyhow::{Result, bail};
+    use oxigraph::store::Store;
+
+    fn unavailable(dir: &Path) -> Result<Store> {
+        bail!(
+            "socialgraf was built without the `rocksdb` feature: no store at {} on disk, use --memory",
+            dir.display()
+        )
+    }
+
+    pub fn open(dir: &Path) -> Result<Store> {
+        unavailable(dir)
+    }
+
+    pub fn open_read_only(dir: &Path) -> Result<Store> {
+        unavailable(dir)
+    }
+
+    pub fn backup(_: &Store, target: &Path) -> Result<()> {
+        unavailable(target).map(drop)
+    }
+
+    pub fn flush(_: &Store) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -97,8 +166,7 @@ pub fn backup(location: &Location, target: &Path) -> Result<usize> {
     let store = open_for_copy(dir)?;
     let partial = partial_path(target);
     remove_partial(&partial)?;
-    store
-        .backup(&partial)
+    disk::backup(&store, &partial)
         .with_context(|| format!("backing up {} to {}", dir.display(), partial.display()))?;
     drop(store);
     finish_copy(&partial, target)
@@ -159,8 +227,8 @@ fn remove_partial(partial: &Path) -> Result<()> {
 /// Checks that the copy at `partial` opens as a store, counts its quads and
 /// renames it to `target`.
 fn finish_copy(partial: &Path, target: &Path) -> Result<usize> {
-    let quads = Store::open_read_only(partial)
-        .and_then(|s| s.len())
+    let quads = disk::open_read_only(partial)
+        .and_then(|s| Ok(s.len()?))
         .with_context(|| format!("checking the copy {}", partial.display()))?;
     std::fs::rename(partial, target)
         .with_context(|| format!("renaming {} to {}", partial.display(), target.display()))?;
@@ -192,7 +260,7 @@ pub fn open_existing(location: &Location) -> Result<Store> {
             dir.display(),
             dir.display()
         ),
-        Location::Disk(dir) => Store::open_read_only(dir)
+        Location::Disk(dir) => disk::open_read_only(dir)
             .with_context(|| format!("opening the store at {}", dir.display())),
     }
 }

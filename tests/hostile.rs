@@ -363,3 +363,53 @@ fn the_default_bind_is_loopback_and_others_warn_when_updates_are_allowed() {
     let err = stderr(&o);
     assert!(!err.contains("warning") && err.contains("binding"), "{err}");
 }
+
+/// See: issue #7, "Load". 32 clients send the canned-query mix (1,000 of
+/// the 20,000 `benches/load.sh` sends for the README): every
+/// request is answered 200, and the server's memory is read after the
+/// warm-up and at the end. And `bench load` against no server names the
+/// URL it could not reach and exits 2.
+#[test]
+fn thirty_two_clients_get_every_request_of_the_canned_mix_answered() {
+    let s = start(&[], &[]);
+    let report = socialgraf::load::run(&socialgraf::load::LoadOptions {
+        url: s.base.clone(),
+        clients: 32,
+        requests: 1_000,
+        warm_up: 100,
+        server_pid: Some(s.pid()),
+    })
+    .expect("the load run");
+    assert_eq!(report.errors, 0, "{report}");
+    assert_eq!(report.sent, 1_000, "{report}");
+    let canned = std::fs::read_dir(crate::util::root().join("queries"))
+        .expect("queries/")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rq"))
+        })
+        .count();
+    assert!(
+        report.mix > canned,
+        "the mix has every canned query: {report}"
+    );
+    let (warm, peak, end) = report.rss_kb.expect("the server's memory read");
+    assert!(warm > 0 && warm <= peak && end <= peak, "{report}");
+    eprintln!("{report}");
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let url = format!("http://{free}");
+    let o = run(
+        tmp.path(),
+        &["bench", "load", "--url", &url, "--requests", "1"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{url}/queries")),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,35 +1,21 @@
 //! No input makes extraction panic: arbitrary bytes go through decoding,
-//! normalisation, sentence splitting, the rules and the RDF mapping. And a
-//! corpus of bad files mixed with good ones goes through the commands: each
-//! bad file is named with its problem, the good ones are processed.
+//! normalisation, sentence splitting, the rules and the RDF mapping (the
+//! checks of `socialgraf::invariants`, which the fuzz targets of `fuzz/`
+//! also run), and so does every input the fuzzers found
+//! (`fuzz/regressions/`). And a corpus of bad files mixed with good ones
+//! goes through the commands: each bad file is named with its problem, the
+//! good ones are processed.
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use socialgraf::corpus::document_from_bytes;
 use socialgraf::extract::Extractor;
 use socialgraf::rules::Rules;
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::load_default().expect("rules load"));
 
 fn whole_path(bytes: Vec<u8>) {
-    let extractor = Extractor::new(&RULES);
-    if let Ok(doc) = document_from_bytes(Path::new("p.txt"), bytes) {
-        let e = extractor.extract(&doc.id, &doc.text);
-        let n = doc.text.chars().count();
-        let mut g = socialgraf::rdf::GraphBuilder::new();
-        for f in &e.facts {
-            assert!(
-                f.start <= f.end && f.end <= n,
-                "span {}..{} outside 0..{n}",
-                f.start,
-                f.end
-            );
-            g.add_fact(f, &RULES);
-        }
-        let _ = g.triples();
-    }
+    socialgraf::invariants::extraction(&Extractor::new(&RULES), &bytes);
 }
 
 proptest! {
@@ -63,6 +49,44 @@ fn tricky_fragments_never_panic() {
         "\u{FEFF}",
     ] {
         whole_path(s.as_bytes().to_vec());
+    }
+}
+
+/// See: issue #7, "Fuzz targets". Each input a fuzz target found a bug
+/// with, kept in `fuzz/regressions/TARGET/`, passes that target's checks
+/// now (dot files, such as the `.keep` of an empty folder, are not inputs).
+#[test]
+fn fuzz_regressions_pass() {
+    let extractor = Extractor::new(&RULES);
+    type Check<'a> = &'a dyn Fn(&[u8]);
+    let targets: [(&str, Check); 3] = [
+        ("extraction", &|b| {
+            socialgraf::invariants::extraction(&extractor, b)
+        }),
+        ("facts_tsv", &socialgraf::invariants::facts_tsv),
+        ("turtle", &socialgraf::invariants::turtle),
+    ];
+    let root = super::util::root().join("fuzz/regressions");
+    for (target, check) in targets {
+        let dir = root.join(target);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+            .map(|e| e.expect("a folder entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file).expect("a regression input reads");
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&bytes)));
+            assert!(
+                outcome.is_ok(),
+                "{} fails {target}'s checks again",
+                file.display()
+            );
+        }
     }
 }
 

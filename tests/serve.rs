@@ -15,6 +15,12 @@ pub(crate) struct Server {
     _tmp: tempfile::TempDir,
 }
 
+impl Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
