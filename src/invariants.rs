@@ -17,7 +17,8 @@ use crate::extract::Extractor;
 
 /// A document's bytes through decoding, normalisation, the rules and the
 /// RDF mapping: every fact's span lies in the text, its TSV line reads back
-/// as one row, and the document's Turtle parses back to the same triples.
+/// as one row, the same text with CRLF line ends gives the same facts, and
+/// the document's Turtle parses back to the same triples.
 pub fn extraction(extractor: &Extractor, bytes: &[u8]) {
     let Ok(doc) = document_from_bytes(Path::new("fuzz.txt"), bytes.to_vec()) else {
         return;
@@ -40,6 +41,11 @@ pub fn extraction(extractor: &Extractor, bytes: &[u8]) {
         tsv.lines().count() - 1,
         "a fact's TSV line does not read back as one row:\n{tsv}"
     );
+    if !doc.text.contains('\r') {
+        let crlf = doc.text.replace('\n', "\r\n");
+        let again = crate::facts::write_tsv(&extractor.extract(&doc.id, &crlf).facts);
+        assert_eq!(again, tsv, "CRLF line ends give other facts than LF");
+    }
     let triples =
         crate::rdf::document_triples(&doc, "fuzz.txt", &extraction.facts, extractor.rules());
     assert_turtle_round_trip(&triples);

@@ -53,6 +53,8 @@ pub struct LoadReport {
     pub first_errors: Vec<String>,
     /// Each request's latency, sorted.
     pub latencies: Vec<Duration>,
+    /// Per request of the mix: its label and its latencies, sorted.
+    pub by_request: Vec<(String, Vec<Duration>)>,
     pub elapsed: Duration,
     /// Resident memory of the server in kB: after the warm-up, the most
     /// seen after it, and at the end.
@@ -60,14 +62,18 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
-    /// The latency at quantile `q` (0..=1).
+    /// The latency at quantile `q` (0..=1) of all requests.
     pub fn quantile(&self, q: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let i = ((self.latencies.len() - 1) as f64 * q).round() as usize;
-        self.latencies[i]
+        quantile(&self.latencies, q)
     }
+}
+
+/// The value at quantile `q` (0..=1) of sorted durations.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 impl fmt::Display for LoadReport {
@@ -91,6 +97,15 @@ impl fmt::Display for LoadReport {
             ms(self.quantile(0.99)),
             ms(self.quantile(1.0))
         )?;
+        for (label, latencies) in &self.by_request {
+            writeln!(
+                f,
+                "  {label:<40} {:>6} requests, p50 {:>8.2}, p99 {:>8.2}",
+                latencies.len(),
+                ms(quantile(latencies, 0.5)),
+                ms(quantile(latencies, 0.99))
+            )?;
+        }
         if let Some((warm, peak, end)) = self.rss_kb {
             writeln!(
                 f,
@@ -122,7 +137,7 @@ pub fn run(opts: &LoadOptions) -> Result<LoadReport> {
     let first_errors = Mutex::new(Vec::new());
     let rss = Mutex::new(None::<(u64, u64)>);
     let started = Instant::now();
-    let latencies: Vec<Duration> = std::thread::scope(|s| {
+    let timed: Vec<(usize, Duration)> = std::thread::scope(|s| {
         let (answered, rss) = (&answered, &rss);
         let watcher = opts.server_pid.map(|pid| {
             s.spawn(move || {
@@ -153,7 +168,7 @@ pub fn run(opts: &LoadOptions) -> Result<LoadReport> {
                         let r = &mix[i % mix.len()];
                         let sent = Instant::now();
                         let outcome = send(&agent, &base, r);
-                        mine.push(sent.elapsed());
+                        mine.push((i % mix.len(), sent.elapsed()));
                         answered.fetch_add(1, Ordering::Relaxed);
                         if let Err(e) = outcome {
                             errors.fetch_add(1, Ordering::Relaxed);
@@ -176,8 +191,16 @@ pub fn run(opts: &LoadOptions) -> Result<LoadReport> {
         all
     });
     let elapsed = started.elapsed();
-    let mut latencies = latencies;
+    let mut latencies: Vec<Duration> = timed.iter().map(|(_, d)| *d).collect();
     latencies.sort();
+    let mut by_request: Vec<(String, Vec<Duration>)> =
+        mix.iter().map(|r| (r.label.clone(), Vec::new())).collect();
+    for (i, d) in timed {
+        by_request[i].1.push(d);
+    }
+    for (_, ds) in &mut by_request {
+        ds.sort();
+    }
     let end = opts.server_pid.and_then(rss_kb);
     let rss_kb = match (rss.into_inner().unwrap_or_else(|e| e.into_inner()), end) {
         (Some((warm, peak)), Some(end)) => Some((warm, peak.max(end), end)),
@@ -190,6 +213,7 @@ pub fn run(opts: &LoadOptions) -> Result<LoadReport> {
         errors: errors.into_inner(),
         first_errors: first_errors.into_inner().unwrap_or_else(|e| e.into_inner()),
         latencies,
+        by_request,
         elapsed,
         rss_kb,
     })
