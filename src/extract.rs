@@ -1159,7 +1159,9 @@ impl Doc<'_> {
                 .mentions
                 .get(i)
                 .is_some_and(|m| m.iter().any(|o| o.kind != EntityKind::Municipality));
-        if about_another_body {
+        // "Var tredje kommun saknar ...": municipalities in general, not
+        // the one of the section.
+        if about_another_body || self.rules.general_subjects.is_match(st) {
             return None;
         }
         if let Some(sp) = &s.speaker {
@@ -1671,6 +1673,35 @@ mod tests {
         assert!(
             !f.contains(&"faces\tÖstersunds kommun\t\trekrytering\t2380".to_string()),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_sentence_about_municipalities_in_general_speaks_for_none() {
+        let intro = "Karin Lund är socialchef i Krokoms kommun. ";
+        let general = facts(&format!(
+            "{intro}Var tredje kommun har svårt att rekrytera erfarna socialsekreterare."
+        ));
+        assert!(
+            !general
+                .iter()
+                .any(|l| l.starts_with("faces\tKrokoms kommun")),
+            "{general:?}"
+        );
+        let own = facts(&format!(
+            "{intro}Det är svårt att rekrytera erfarna socialsekreterare."
+        ));
+        assert!(
+            own.contains(&"faces\tKrokoms kommun\t\trekrytering\t2309".to_string()),
+            "{own:?}"
+        );
+        // A municipality the sentence names still counts.
+        let named = facts(&format!(
+            "{intro}Många kommuner, bland annat Krokom, har svårt att rekrytera socialsekreterare."
+        ));
+        assert!(
+            named.contains(&"faces\tKrokoms kommun\t\trekrytering\t2309".to_string()),
+            "{named:?}"
         );
     }
 

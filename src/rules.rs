@@ -217,6 +217,9 @@ struct RawRule {
 struct ProblemFile {
     /// Words that make a sentence talk about a problem or challenge.
     problem_words: Vec<String>,
+    /// Phrases that make a sentence speak of municipalities in general.
+    #[serde(default)]
+    general_subjects: Vec<String>,
     concept: Vec<Concept>,
 }
 
@@ -278,6 +281,9 @@ pub struct Rules {
     one_letter_off: FxHashMap<String, Vec<usize>>,
     pub concepts: Vec<Concept>,
     pub problem_words: Regex,
+    /// Municipalities in general ("många kommuner", "var tredje kommun"):
+    /// a sentence saying this speaks for no municipality around it.
+    pub general_subjects: Regex,
     /// One regex per concept over its cues, and one over its strong cues.
     pub cue_regexes: Vec<(usize, Regex, Option<Regex>)>,
     pub patterns: Vec<PatternRule>,
@@ -618,6 +624,22 @@ impl Rules {
                     .join("|")
             ),
         )?;
+        let general_subjects = if pf.general_subjects.is_empty() {
+            compile(&problems_path, "general_subjects", r"[^\s\S]")?
+        } else {
+            compile(
+                &problems_path,
+                "general_subjects",
+                &format!(
+                    "(?i){}",
+                    pf.general_subjects
+                        .iter()
+                        .map(|c| cue_to_regex(c))
+                        .collect::<Vec<_>>()
+                        .join("|")
+                ),
+            )?
+        };
         let mut cue_regexes = Vec::new();
         for (i, c) in pf.concept.iter().enumerate() {
             let all: Vec<String> = c
@@ -698,6 +720,7 @@ impl Rules {
             org_heads,
             concepts: pf.concept,
             problem_words,
+            general_subjects,
             cue_regexes,
             patterns: Vec::new(),
             macros: BTreeMap::new(),
