@@ -409,6 +409,17 @@ fn split_alts(s: &str) -> impl Iterator<Item = &str> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty())
 }
 
+/// One case-insensitive regex over a list of cue phrases (see
+/// [`cue_to_regex`]); a regex that never matches for an empty list.
+fn cues_pattern<'a>(cues: impl IntoIterator<Item = &'a String>) -> String {
+    let alternatives: Vec<String> = cues.into_iter().map(|c| cue_to_regex(c)).collect();
+    if alternatives.is_empty() {
+        r"[^\s\S]".to_string()
+    } else {
+        format!("(?i){}", alternatives.join("|"))
+    }
+}
+
 /// Turns a cue phrase into a regex fragment for `is_match`: words separated
 /// by whitespace, `*` at a word's end matching any letters, whole words only.
 pub fn cue_to_regex(cue: &str) -> String {
@@ -615,52 +626,27 @@ impl Rules {
         let problem_words = compile(
             &problems_path,
             "problem_words",
-            &format!(
-                "(?i){}",
-                pf.problem_words
-                    .iter()
-                    .map(|c| cue_to_regex(c))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            ),
+            &cues_pattern(&pf.problem_words),
         )?;
-        let general_subjects = if pf.general_subjects.is_empty() {
-            compile(&problems_path, "general_subjects", r"[^\s\S]")?
-        } else {
-            compile(
-                &problems_path,
-                "general_subjects",
-                &format!(
-                    "(?i){}",
-                    pf.general_subjects
-                        .iter()
-                        .map(|c| cue_to_regex(c))
-                        .collect::<Vec<_>>()
-                        .join("|")
-                ),
-            )?
-        };
+        let general_subjects = compile(
+            &problems_path,
+            "general_subjects",
+            &cues_pattern(&pf.general_subjects),
+        )?;
         let mut cue_regexes = Vec::new();
         for (i, c) in pf.concept.iter().enumerate() {
-            let all: Vec<String> = c
-                .cues
-                .iter()
-                .chain(&c.strong)
-                .map(|s| cue_to_regex(s))
-                .collect();
-            if all.is_empty() {
+            if c.cues.is_empty() && c.strong.is_empty() {
                 continue;
             }
-            let re = compile(&problems_path, &c.id, &format!("(?i){}", all.join("|")))?;
+            let re = compile(
+                &problems_path,
+                &c.id,
+                &cues_pattern(c.cues.iter().chain(&c.strong)),
+            )?;
             let strong = if c.strong.is_empty() {
                 None
             } else {
-                let s: Vec<String> = c.strong.iter().map(|s| cue_to_regex(s)).collect();
-                Some(compile(
-                    &problems_path,
-                    &c.id,
-                    &format!("(?i){}", s.join("|")),
-                )?)
+                Some(compile(&problems_path, &c.id, &cues_pattern(&c.strong))?)
             };
             cue_regexes.push((i, re, strong));
         }
