@@ -1,10 +1,12 @@
 //! Ingest: a corpus folder into the store, streamed and incremental.
 //!
-//! Files are read, hashed and extracted a chunk at a time (in parallel
-//! within a chunk), so memory does not grow with the corpus. A document
-//! whose content, path and rules are those of its stored copy is left as
-//! it is; an added or changed one gets its named graph replaced in one
-//! transaction; graphs of documents gone from the folder are removed. A new
+//! Files are read and hashed a chunk at a time, and the added or changed
+//! ones extracted a chunk's worth at a time (in parallel within a batch),
+//! so memory does not grow with the corpus. A document whose content, path
+//! and rules are those of its stored copy is left as it is; the added and
+//! changed ones of a batch get their named graphs replaced in one
+//! transaction, which writes only the triples that differ; graphs of
+//! documents gone from the folder are removed. A new
 //! store is filled with Oxigraph's bulk loader instead, in one commit.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,6 +89,7 @@ pub fn sync_corpus(
         extractor: Extractor::new(rules),
         stored: store::stored_documents(store)?,
         ids: DocumentIds::default(),
+        todo: Vec::new(),
         run: SyncRun {
             skipped,
             ..SyncRun::default()
@@ -103,9 +106,11 @@ pub fn sync_corpus(
         let mut loader = store
             .bulk_loader()
             .with_max_memory_size_in_megabytes(BULK_LOAD_MB);
-        let documents = paths.chunks(CHUNK_DOCUMENTS).flat_map(|chunk| {
+        // The last item, `None`, extracts what the last chunks left.
+        let chunks = paths.chunks(CHUNK_DOCUMENTS).map(Some).chain([None]);
+        let documents = chunks.flat_map(|chunk| {
             ingest
-                .chunk(chunk)
+                .read_and_extract(chunk)
                 .into_iter()
                 .flat_map(|(graph, triples)| quads_in(triples, graph))
                 .collect::<Vec<_>>()
@@ -122,14 +127,23 @@ pub fn sync_corpus(
         loader.commit().context("writing the new store")?;
         ingest.run.quads_written = quads_written;
     } else {
-        let shared = rdf::shared_triples(rules);
-        store::replace_graph(store, &rdf::graphs::shared(), &shared)?;
-        let mut quads_written = shared.len() + 1;
-        for chunk in paths.chunks(CHUNK_DOCUMENTS) {
-            for (graph, triples) in ingest.chunk(chunk) {
-                store::replace_graph(store, &graph, &triples)?;
-                quads_written += triples.len();
-            }
+        // The shared graph is made from the rules alone.
+        let mut quads_written = 1;
+        if ingest.run.report.rules_changed {
+            let shared = rdf::shared_triples(rules);
+            store::replace_graph(store, &rdf::graphs::shared(), &shared)?;
+            quads_written += shared.len();
+        }
+        let chunks = paths.chunks(CHUNK_DOCUMENTS).map(Some).chain([None]);
+        for chunk in chunks {
+            let graphs = ingest.read_and_extract(chunk);
+            // One transaction for the batch: each document's graph is
+            // replaced whole or not at all, and a commit costs far more
+            // than the graph of one document.
+            let batch: Vec<(&NamedNode, &[Triple])> =
+                graphs.iter().map(|(g, t)| (g, t.as_slice())).collect();
+            store::replace_graphs(store, &batch)?;
+            quads_written += graphs.iter().map(|(_, t)| t.len()).sum::<usize>();
         }
         ingest.remove_missing(store)?;
         store::replace_graph(store, &rdf::graphs::meta(), &[fingerprint])?;
@@ -156,21 +170,41 @@ struct Ingest<'a> {
     stored: BTreeMap<String, store::StoredDocument>,
     /// Documents read so far.
     ids: DocumentIds,
+    /// Documents read, added or changed, and not yet extracted, with their
+    /// sources.
+    todo: Vec<(Document, String)>,
     run: SyncRun,
     bar: ProgressBar,
 }
 
 impl Ingest<'_> {
-    /// Reads the files of a chunk, sorts each into unchanged, changed,
-    /// added or skipped, and extracts the changed and added ones in
-    /// parallel. Returns their named graphs with their triples, in the
-    /// chunk's order.
-    fn chunk(&mut self, paths: &[PathBuf]) -> Vec<(NamedNode, Vec<Triple>)> {
+    /// Reads the files of a chunk (`None` at the end of the corpus) and,
+    /// once a chunk's worth of documents is added or changed (or at the
+    /// end), extracts them in parallel: batches stay full when few
+    /// documents changed. Returns the extracted documents' named graphs
+    /// with their triples, in corpus order.
+    fn read_and_extract(&mut self, paths: Option<&[PathBuf]>) -> Vec<(NamedNode, Vec<Triple>)> {
+        match paths {
+            Some(paths) => {
+                self.read(paths);
+                if self.todo.len() < CHUNK_DOCUMENTS {
+                    return Vec::new();
+                }
+            }
+            None if self.todo.is_empty() => return Vec::new(),
+            None => {}
+        }
+        self.extract()
+    }
+
+    /// Reads the files of a chunk and sorts each into unchanged, changed,
+    /// added or skipped; the changed and added ones join `todo`.
+    fn read(&mut self, paths: &[PathBuf]) {
         let read: Vec<Result<Document, SkipReason>> = paths
             .par_iter()
             .map(|p| corpus::read_document(p, self.max_bytes))
             .collect();
-        let mut todo = Vec::new();
+        let before = self.todo.len();
         for (path, document) in paths.iter().zip(read) {
             let d = match document.and_then(|d| self.ids.claim(&d).map(|()| d)) {
                 Ok(d) => {
@@ -193,17 +227,22 @@ impl Ingest<'_> {
                 }
                 Some(_) => {
                     report.changed.push(d.id.clone());
-                    todo.push((d, source));
+                    self.todo.push((d, source));
                 }
                 None => {
                     report.added.push(d.id.clone());
-                    todo.push((d, source));
+                    self.todo.push((d, source));
                 }
             }
         }
-        self.bar.inc((paths.len() - todo.len()) as u64);
+        self.bar
+            .inc((paths.len() - (self.todo.len() - before)) as u64);
+    }
+
+    /// Extracts the documents of `todo` in parallel and empties it.
+    fn extract(&mut self) -> Vec<(NamedNode, Vec<Triple>)> {
         let (extractor, rules, bar) = (&self.extractor, self.rules, &self.bar);
-        let done: Vec<_> = todo
+        let done: Vec<_> = std::mem::take(&mut self.todo)
             .par_iter()
             .map(|(d, source)| {
                 let e = extractor.extract(&d.id, &d.text);

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
@@ -633,23 +634,24 @@ impl Rules {
             "general_subjects",
             &cues_pattern(&pf.general_subjects),
         )?;
-        let mut cue_regexes = Vec::new();
-        for (i, c) in pf.concept.iter().enumerate() {
-            if c.cues.is_empty() && c.strong.is_empty() {
-                continue;
-            }
-            let re = compile(
-                &problems_path,
-                &c.id,
-                &cues_pattern(c.cues.iter().chain(&c.strong)),
-            )?;
-            let strong = if c.strong.is_empty() {
-                None
-            } else {
-                Some(compile(&problems_path, &c.id, &cues_pattern(&c.strong))?)
-            };
-            cue_regexes.push((i, re, strong));
-        }
+        let cue_regexes = (pf.concept.par_iter().enumerate())
+            .filter(|(_, c)| !(c.cues.is_empty() && c.strong.is_empty()))
+            .map(|(i, c)| {
+                let re = compile(
+                    &problems_path,
+                    &c.id,
+                    &cues_pattern(c.cues.iter().chain(&c.strong)),
+                )?;
+                let strong = if c.strong.is_empty() {
+                    None
+                } else {
+                    Some(compile(&problems_path, &c.id, &cues_pattern(&c.strong))?)
+                };
+                Ok((i, re, strong))
+            })
+            .collect::<Vec<Result<_, RuleError>>>()
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?;
 
         let one_letter_off = one_letter_off_index(&municipalities);
         let mut rules = Rules {
@@ -726,7 +728,10 @@ impl Rules {
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         files.sort();
+        // Parsed and expanded in file order, compiled in parallel: compiling
+        // the regexes is most of the time the rules take to load.
         let mut seen = HashSet::new();
+        let mut expanded_rules = Vec::new();
         for file in files {
             let rf: RuleFile = toml::from_str(&read(&file)?).map_err(|e| RuleError::Syntax {
                 file: file.clone(),
@@ -747,12 +752,15 @@ impl Rules {
                     rule_id: r.id.clone(),
                     message: m,
                 })?;
+                expanded_rules.push((file.clone(), r, expanded, tail_after_match));
+            }
+        }
+        let person = rules.macros.get("PERSON");
+        rules.patterns = expanded_rules
+            .into_par_iter()
+            .map(|(file, r, expanded, tail_after_match)| {
                 let regex = compile(&file, &r.id, &expanded)?;
-                let requires_person = rules
-                    .macros
-                    .get("PERSON")
-                    .is_some_and(|person| requires_sub_pattern(&expanded, person));
-                rules.patterns.push(PatternRule {
+                Ok(PatternRule {
                     id: r.id,
                     relation: r.relation,
                     description: r.description,
@@ -760,12 +768,15 @@ impl Rules {
                     org: r.org,
                     examples: r.examples,
                     counterexamples: r.counterexamples,
-                    file: file.clone(),
-                    requires_person,
+                    requires_person: person.is_some_and(|p| requires_sub_pattern(&expanded, p)),
+                    file,
                     tail_after_match,
-                });
-            }
-        }
+                })
+            })
+            .collect::<Vec<Result<_, RuleError>>>()
+            .into_iter()
+            // The first error in file order, as a sequential load reports it.
+            .collect::<Result<_, _>>()?;
         rules.filter = rules.literal_filter(&pf.problem_words);
         Ok(rules)
     }

@@ -11,6 +11,7 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
+use rustc_hash::FxHashSet;
 
 use crate::remote::Queryable;
 
@@ -268,21 +269,44 @@ pub fn open_existing(location: &Location) -> Result<Store> {
 /// Replaces the content of `graph` with `triples` in one transaction: a
 /// reader sees the old graph or the new one, never a mix.
 pub fn replace_graph(store: &Store, graph: &NamedNode, triples: &[Triple]) -> Result<()> {
+    replace_graphs(store, &[(graph, triples)])
+}
+
+/// Replaces several named graphs' contents in one transaction: all of them
+/// or none. Only the difference is written: a changed document's graph
+/// mostly keeps its triples, and each quad written costs an update of
+/// every index. No graphs, no transaction.
+pub fn replace_graphs(store: &Store, graphs: &[(&NamedNode, &[Triple])]) -> Result<()> {
+    if graphs.is_empty() {
+        return Ok(());
+    }
     let mut tx = store
         .start_transaction()
         .context("starting a transaction")?;
-    tx.clear_graph(graph)
-        .with_context(|| format!("clearing graph {graph}"))?;
-    for t in triples {
-        tx.insert(&Quad::new(
-            t.subject.clone(),
-            t.predicate.clone(),
-            t.object.clone(),
-            graph.clone(),
-        ));
+    for &(graph, triples) in graphs {
+        let new: FxHashSet<&Triple> = triples.iter().collect();
+        let mut kept = FxHashSet::default();
+        let mut gone = Vec::new();
+        for quad in tx.quads_for_pattern(None, None, None, Some(graph.into())) {
+            let quad = quad.with_context(|| format!("reading graph {graph}"))?;
+            let triple = Triple::from(quad);
+            if new.contains(&triple) {
+                kept.insert(triple);
+            } else {
+                gone.push(triple);
+            }
+        }
+        for t in gone {
+            tx.remove(&t.in_graph(graph.clone()));
+        }
+        for t in triples.iter().filter(|t| !kept.contains(*t)) {
+            tx.insert(t.as_ref().in_graph(graph));
+        }
     }
-    tx.commit()
-        .with_context(|| format!("writing graph {graph}"))?;
+    tx.commit().with_context(|| match graphs {
+        [(graph, _)] => format!("writing graph {graph}"),
+        _ => format!("writing {} graphs", graphs.len()),
+    })?;
     Ok(())
 }
 
