@@ -128,7 +128,8 @@ pub fn sync_corpus(
         loader.commit().context("writing the new store")?;
         ingest.run.quads_written = quads_written;
     } else {
-        // The shared graph is made from the rules alone.
+        // The rules' fingerprint, and the shared graph when the rules
+        // changed: it is made from them alone.
         let mut quads_written = 1;
         if ingest.run.report.rules_changed {
             let shared = rdf::shared_triples(rules);
