@@ -284,22 +284,16 @@ pub fn replace_graphs(store: &Store, graphs: &[(&NamedNode, &[Triple])]) -> Resu
         .start_transaction()
         .context("starting a transaction")?;
     for &(graph, triples) in graphs {
+        let old = tx
+            .quads_for_pattern(None, None, None, Some(graph.into()))
+            .map(|q| q.map(Triple::from))
+            .collect::<Result<FxHashSet<Triple>, _>>()
+            .with_context(|| format!("reading graph {graph}"))?;
         let new: FxHashSet<&Triple> = triples.iter().collect();
-        let mut kept = FxHashSet::default();
-        let mut gone = Vec::new();
-        for quad in tx.quads_for_pattern(None, None, None, Some(graph.into())) {
-            let quad = quad.with_context(|| format!("reading graph {graph}"))?;
-            let triple = Triple::from(quad);
-            if new.contains(&triple) {
-                kept.insert(triple);
-            } else {
-                gone.push(triple);
-            }
+        for t in old.iter().filter(|t| !new.contains(t)) {
+            tx.remove(t.as_ref().in_graph(graph));
         }
-        for t in gone {
-            tx.remove(&t.in_graph(graph.clone()));
-        }
-        for t in triples.iter().filter(|t| !kept.contains(*t)) {
+        for t in triples.iter().filter(|t| !old.contains(*t)) {
             tx.insert(t.as_ref().in_graph(graph));
         }
     }
