@@ -258,3 +258,60 @@ fn a_second_writer_is_told_the_store_is_in_use() {
     let out = crate::util::ok(&root(), &["build", &s(&corpus), "--store", &s(&store)]);
     assert!(out.contains("1 added"), "{out}");
 }
+
+#[test]
+fn a_person_named_in_many_documents_gets_one_iri_whichever_thread_reads_them() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir_all(&corpus).expect("mkdir");
+    // Enough documents that the parallel extraction splits them over its
+    // threads; the organisation is written in two ways.
+    let documents = 48;
+    for i in 0..documents {
+        let org = if i % 2 == 0 {
+            "Mora kommun"
+        } else {
+            "Mora Kommun"
+        };
+        fs::write(
+            corpus.join(format!("doc{i:02}.txt")),
+            format!(
+                "Nytt om socialtjänsten, del {i}\n\nLena Holm, socialchef i {org}, berättar om rekryteringen.\n"
+            ),
+        )
+        .expect("write");
+    }
+    let store = tmp.path().join("store");
+    build(tmp.path(), &corpus, &store, &tmp.path().join("g.ttl"));
+    let count = |query: &str| -> String {
+        let out = crate::util::ok(
+            &root(),
+            &[
+                "sparql",
+                query,
+                "--store",
+                store.to_str().expect("utf-8"),
+                "--format",
+                "json",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_str(&out).expect("SPARQL JSON results");
+        json["results"]["bindings"][0]["n"]["value"]
+            .as_str()
+            .expect("a count")
+            .to_string()
+    };
+    let members = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?g) AS ?n) \
+        WHERE { GRAPH ?g { ?m org:member ?p } }";
+    assert_eq!(
+        count(members),
+        documents.to_string(),
+        "a membership per document"
+    );
+    let persons = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?p) AS ?n) \
+        WHERE { ?m org:member ?p }";
+    assert_eq!(count(persons), "1");
+    let organisations = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?o) AS ?n) \
+        WHERE { ?m org:organization ?o }";
+    assert_eq!(count(organisations), "1");
+}
