@@ -263,18 +263,38 @@ impl Doc<'_> {
     fn run(&mut self) {
         let text = self.text;
         let rules = self.rules;
-        self.scanned = Vec::with_capacity(text.sentences.len());
+        // First what each sentence holds, found without any state of the
+        // document: its lowercased text, the literal prefilter's verdict and
+        // the full names in it. A rule that looks at the next sentence
+        // finds its prefilter verdict there.
+        let mut named: Vec<(bool, Vec<String>)> = Vec::with_capacity(text.sentences.len());
+        self.scanned = (text.sentences.iter())
+            .map(|s| {
+                if s.kind == SentenceKind::Meta {
+                    named.push((false, Vec::new()));
+                    return None;
+                }
+                let st = text.sentence_text(s);
+                named.push(self.persons_named(st));
+                let lower = crate::text::lowercase(st);
+                let may = rules.candidates(&lower);
+                Some((lower, may))
+            })
+            .collect();
+        // Then the sentences in order, as a reader meets them: names
+        // introduced earlier are what later first names and pronouns
+        // refer to.
         for (i, s) in text.sentences.iter().enumerate() {
-            if s.kind == SentenceKind::Meta {
-                self.scanned.push(None);
+            let Some((lower, may)) = self.scanned[i].take() else {
                 continue;
-            }
+            };
             let st = text.sentence_text(s);
             self.current = st;
-            let names_someone = self.scan_persons(st, i);
-            let lower = crate::text::lowercase(st);
-            let may = rules.candidates(&lower);
-            for (k, rule) in self.rules.patterns.iter().enumerate() {
+            let (names_someone, names) = std::mem::take(&mut named[i]);
+            for name in names {
+                self.register(&name, i);
+            }
+            for (k, rule) in rules.patterns.iter().enumerate() {
                 if !may.pattern(k)
                     || (rule.relation == "membership" && !may.role_word())
                     || (rule.requires_person && !names_someone)
@@ -310,26 +330,21 @@ impl Doc<'_> {
             if s.kind != SentenceKind::Caption {
                 self.problems(i, s, &may);
             }
-            self.scanned.push(Some((lower, may)));
+            self.scanned[i] = Some((lower, may));
         }
     }
 
-    /// Registers every plausible full name of a sentence, so that first
-    /// names, pronouns and "De" can refer back to it. Returns whether the
-    /// `{PERSON}` regex matches anywhere in the sentence, plausible or not.
-    fn scan_persons(&mut self, st: &str, i: usize) -> bool {
+    /// Whether the `{PERSON}` regex matches anywhere in a sentence, and the
+    /// plausible full names among its matches: registered when the
+    /// sentence is read, so that first names, pronouns and "De" can refer
+    /// back to them.
+    fn persons_named(&self, st: &str) -> (bool, Vec<String>) {
         let mut matched = false;
-        let found: Vec<String> = self
-            .resolver
-            .person_regex()
-            .find_iter(st)
+        let found = (self.resolver.person_regex().find_iter(st))
             .inspect(|_| matched = true)
             .filter_map(|m| self.resolver.clean_person(m.as_str(), false))
             .collect();
-        for name in found {
-            self.register(&name, i);
-        }
-        matched
+        (matched, found)
     }
 
     fn register(&mut self, name: &str, sentence: usize) {
@@ -930,11 +945,14 @@ impl Doc<'_> {
         // är...", "Planen omfattar...").
         // An item of an enumeration ("mentorstillägg, högre lön,
         // erfarenhetssatsning, ...") addresses only what its own item says.
-        let mut texts = vec![if st.matches(',').count() >= 3 {
-            enumeration_item(st, m.start(), m.end())
-        } else {
-            st
-        }];
+        let mut texts = vec![(
+            if st.matches(',').count() >= 3 {
+                enumeration_item(st, m.start(), m.end())
+            } else {
+                st
+            },
+            Some(may),
+        )];
         if let Some(next) = self
             .text
             .sentences
@@ -944,17 +962,17 @@ impl Doc<'_> {
             let nt = self.text.sentence_text(next);
             let first = nt.split_whitespace().next().unwrap_or("").to_lowercase();
             if self.rules.back_references.contains(&first) {
-                texts.push(nt);
+                // The sentences were all scanned before any was matched.
+                let next_may = self.scanned.get(i + 1).and_then(Option::as_ref);
+                texts.push((nt, next_may.map(|(_, may)| may)));
             }
         }
-        // The first text is (part of) sentence `s`: a cue the prefilter
-        // rules out there cannot match it.
+        // A cue the prefilter rules out in a text cannot match it.
         let concepts: Vec<usize> = (self.rules.cue_regexes.iter().enumerate())
             .filter(|(k, (_, re, _))| {
                 texts
                     .iter()
-                    .enumerate()
-                    .any(|(t, text)| (t > 0 || may.cue(*k)) && re.is_match(text))
+                    .any(|(text, may)| may.is_none_or(|m| m.cue(*k)) && re.is_match(text))
             })
             .map(|(_, (ci, _, _))| *ci)
             .collect();

@@ -85,35 +85,88 @@ impl Text {
 }
 
 /// The same as [`str::to_lowercase`], faster on Swedish text: the standard
-/// one looks every non-ASCII character up in a table, this one copies runs
-/// of characters below U+00C0 (ASCII and caseless Latin-1) at once and maps
-/// Latin-1 letters (Å, Ä, Ö, É...) directly.
+/// one looks every non-ASCII character up in a table. A text of ASCII and
+/// Latin-1 (the two-byte characters up to U+00FF: Å, Ä, Ö, É...) keeps its
+/// length when lowercased: it is lowercased in place, ASCII in one pass and
+/// the few capital Latin-1 letters one by one.
 pub fn lowercase(s: &str) -> String {
+    // A byte from 0xC4 on leads a character beyond U+00FF.
+    if s.bytes().fold(0, u8::max) >= 0xC4 {
+        return lowercase_any(s);
+    }
+    let mut out = s.to_owned();
+    out.make_ascii_lowercase();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(0xC3, &out.as_bytes()[from..]) {
+        let at = from + k;
+        // À..Þ but ×: 0xC3 0x80..=0x9E, the lowercase letter 0x20 further on.
+        if let Some(&b @ 0x80..=0x9E) = out.as_bytes().get(at + 1) {
+            if b != 0x97 {
+                let lower = char::from_u32(0xC0 + u32::from(b - 0x80) + 0x20).unwrap_or(' ');
+                out.replace_range(at..at + 2, lower.encode_utf8(&mut [0; 4]));
+            }
+        }
+        from = at + 2;
+    }
+    out
+}
+
+/// [`lowercase`] of any text: runs of ASCII at once, Latin-1 letters
+/// directly, other characters through the standard table.
+fn lowercase_any(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    loop {
-        // A byte from 0xC3 on leads a character from U+00C0 on, so the run
-        // before it ends at a character boundary.
-        let run = rest.bytes().position(|b| b >= 0xC3).unwrap_or(rest.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let run = ascii_run(&bytes[at..], &[]);
         let start = out.len();
-        out.push_str(&rest[..run]);
+        out.push_str(&s[at..at + run]);
         out[start..].make_ascii_lowercase();
-        rest = &rest[run..];
-        let Some(c) = rest.chars().next() else {
+        at += run;
+        let Some(c) = s[at..].chars().next() else {
             break;
         };
         match c {
             // À..Þ: the lowercase letter is 0x20 further on.
             'À'..='Þ' if c != '×' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
-            'ß'..='ÿ' => out.push(c),
+            // Caseless, or lowercase already.
+            '\u{80}'..='\u{BF}' | '×' | 'ß'..='ÿ' => out.push(c),
             // The capital sigma lowercases by context: the standard way
             // handles it.
             'Σ' => return s.to_lowercase(),
             _ => out.extend(c.to_lowercase()),
         }
-        rest = &rest[c.len_utf8()..];
+        at += c.len_utf8();
     }
     out
+}
+
+/// How many bytes at the start of `bytes` are ASCII and none of `stops`
+/// (a few ASCII bytes), eight at a time: most of a Swedish text is such
+/// runs.
+fn ascii_run(bytes: &[u8], stops: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `w` equal to `b`, and maybe of bytes
+    // above the first such (borrows run upwards): exact for the lowest.
+    let equal = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let stop = stops.iter().fold(w & HIGH, |m, &b| m | equal(w, b));
+        if stop != 0 {
+            return n + (stop.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + (bytes[n..].iter())
+        .take_while(|&&b| b.is_ascii() && !stops.contains(&b))
+        .count()
 }
 
 /// `s` with its white space runs collapsed to single spaces and trimmed
@@ -121,13 +174,17 @@ pub fn lowercase(s: &str) -> String {
 /// it already is.
 pub fn one_line(s: &str) -> Cow<'_, str> {
     let mut previous_space = true;
-    let clean = s.chars().all(|c| {
-        let ok = if c == ' ' {
-            !previous_space
-        } else {
-            !c.is_whitespace()
+    let bytes = s.as_bytes();
+    let clean = bytes.iter().enumerate().all(|(i, &b)| {
+        let ok = match b {
+            b' ' => !previous_space,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => false,
+            // The lead bytes of the other white space characters (U+0085,
+            // U+00A0, U+1680, U+2000..U+205F, U+3000).
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => !s[i..].starts_with(char::is_whitespace),
+            _ => true,
         };
-        previous_space = c == ' ';
+        previous_space = b == b' ';
         ok
     }) && !s.ends_with(' ');
     if clean {
@@ -158,13 +215,14 @@ fn normalise(original: &str) -> (String, Vec<u32>) {
             map.push(at);
         }
     };
-    // ASCII other than these is copied as it is, one byte per character.
+    // ASCII other than these is copied as it is, one byte per character
+    // (what [`ascii_run`] skips).
     let plain = |b: u8| b.is_ascii() && !matches!(b, b'\r' | b'\t' | b'-');
     // `at` is a byte offset into `original`, `i` the code point it starts.
     let (mut at, mut i) = (0usize, 0u32);
     while let Some(c) = original[at..].chars().next() {
         if plain(bytes[at]) {
-            let run = bytes[at..].iter().take_while(|&&b| plain(b)).count();
+            let run = ascii_run(&bytes[at..], b"\r\t-");
             out.push_str(&original[at..at + run]);
             map.extend(i..i + run as u32);
             at += run;
@@ -237,7 +295,7 @@ fn hyphenated_words(text: &str) -> HashSet<String> {
     // Only words with a hyphen count: look at the word around each hyphen
     // (words are the pieces between separators).
     let mut done = 0;
-    for (h, _) in text.match_indices('-') {
+    for h in memchr::memchr_iter(b'-', text.as_bytes()) {
         if h < done {
             continue;
         }
@@ -408,8 +466,8 @@ fn split(norm: &str) -> Vec<Sentence> {
         } else {
             ls
         };
-        for (k, b) in line.bytes().enumerate() {
-            if matches!(b, b'.' | b'!' | b'?') && is_sentence_end(line, k) {
+        for k in memchr::memchr3_iter(b'.', b'!', b'?', line.as_bytes()) {
+            if is_sentence_end(line, k) {
                 let end = ls + k + 1;
                 flush(&mut out, start, end, section, paragraph, &cur_speaker);
                 start = end;
@@ -429,7 +487,7 @@ fn split(norm: &str) -> Vec<Sentence> {
 fn lines_with_offsets(norm: &str) -> Vec<(usize, usize)> {
     let mut v = Vec::new();
     let mut start = 0;
-    for (i, _) in norm.match_indices('\n') {
+    for i in memchr::memchr_iter(b'\n', norm.as_bytes()) {
         v.push((start, i));
         start = i + 1;
     }
@@ -591,6 +649,20 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn ascii_run_stops_where_a_byte_by_byte_scan_does(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b' ', b'\r', b'\t', b'-', b',', 0x7f, 0x80, 0xc3, 0xff, 0, 1]),
+                0..40,
+            )
+        ) {
+            let expected = bytes
+                .iter()
+                .take_while(|&&b| b.is_ascii() && !matches!(b, b'\r' | b'\t' | b'-'))
+                .count();
+            proptest::prop_assert_eq!(ascii_run(&bytes, b"\r\t-"), expected);
+        }
+
+        #[test]
         fn lowercase_is_the_standard_lowercase(s in "\\PC{0,40}") {
             proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
         }
@@ -601,7 +673,14 @@ mod tests {
         }
 
         #[test]
-        fn one_line_collapses_white_space(s in "[a\u{e5} \t\n\u{a0}\u{2028}]{0,20}") {
+        fn lowercase_of_latin_1(s in "[a-zA-Z0-9 .\u{80}-\u{FF}]{0,30}") {
+            proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
+        }
+
+        #[test]
+        fn one_line_collapses_white_space(
+            s in "[a\u{e5} \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2000}\u{200a}\u{2013}\u{2028}\u{202f}\u{205f}\u{3000}\u{3001}]{0,20}"
+        ) {
             proptest::prop_assert_eq!(
                 one_line(&s),
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
