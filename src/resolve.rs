@@ -107,8 +107,7 @@ impl NameFinder {
     /// a byte in the range of the ASCII first bytes or from 0xC0 on (the
     /// bulk of a text: lowercase letters, spaces, continuation bytes).
     fn next_start(&self, bytes: &[u8], at: usize) -> Option<usize> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
+        use crate::text::swar::{self, HIGH, ONES};
         let (lo, hi) = self.ascii_starts;
         let is_start = |q: usize| {
             self.starts[usize::from(bytes[q])]
@@ -116,9 +115,7 @@ impl NameFinder {
         };
         let mut q = at;
         while q + 8 <= bytes.len() {
-            let mut word = [0; 8];
-            word.copy_from_slice(&bytes[q..q + 8]);
-            let w = u64::from_le_bytes(word);
+            let w = swar::word(bytes, q);
             // A seven-bit value plus at most 0x80 stays within its byte:
             // the high bits say `lo <= x` and `hi < x`.
             let x = w & !HIGH;

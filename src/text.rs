@@ -141,12 +141,27 @@ fn lowercase_any(s: &str) -> String {
     out
 }
 
+/// Byte-parallel (SWAR) helpers: eight bytes of text as one `u64`.
+pub(crate) mod swar {
+    /// 0x01 in every byte.
+    pub const ONES: u64 = 0x0101_0101_0101_0101;
+    /// The high bit of every byte.
+    pub const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// The eight bytes of `bytes` from `at` on as one word, the first in
+    /// its lowest byte.
+    pub fn word(bytes: &[u8], at: usize) -> u64 {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    }
+}
+
 /// How many bytes at the start of `bytes` are ASCII and none of `stops`
 /// (a few ASCII bytes), eight at a time: most of a Swedish text is such
 /// runs.
 fn ascii_run(bytes: &[u8], stops: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use swar::{HIGH, ONES};
     // The high bit of each byte of `w` equal to `b`, and maybe of bytes
     // above the first such (borrows run upwards): exact for the lowest.
     let equal = |w: u64, b: u8| {
@@ -154,10 +169,8 @@ fn ascii_run(bytes: &[u8], stops: &[u8]) -> usize {
         x.wrapping_sub(ONES) & !x & HIGH
     };
     let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    while n + 8 <= bytes.len() {
+        let w = swar::word(bytes, n);
         let stop = stops.iter().fold(w & HIGH, |m, &b| m | equal(w, b));
         if stop != 0 {
             return n + (stop.trailing_zeros() / 8) as usize;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::util::{ok, root, run, stderr};
+use crate::util::{ok, root, run, sparql_count as count, stderr};
 
 fn seed_store() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -21,24 +21,6 @@ fn analyze(store: &Path, args: &[&str]) -> String {
 
 fn json(text: &str) -> Vec<serde_json::Value> {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn count(store: &Path, query: &str) -> u64 {
-    let out = ok(
-        &root(),
-        &[
-            "sparql",
-            query,
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--format",
-            "csv",
-        ],
-    );
-    out.lines()
-        .nth(1)
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or_else(|| panic!("a count: {out}"))
 }
 
 const ANALYTICS: &str = "https://w3id.org/socialgraf/graph/analytics";

@@ -283,35 +283,18 @@ fn a_person_named_in_many_documents_gets_one_iri_whichever_thread_reads_them() {
     }
     let store = tmp.path().join("store");
     build(tmp.path(), &corpus, &store, &tmp.path().join("g.ttl"));
-    let count = |query: &str| -> String {
-        let out = crate::util::ok(
-            &root(),
-            &[
-                "sparql",
-                query,
-                "--store",
-                store.to_str().expect("utf-8"),
-                "--format",
-                "json",
-            ],
-        );
-        let json: serde_json::Value = serde_json::from_str(&out).expect("SPARQL JSON results");
-        json["results"]["bindings"][0]["n"]["value"]
-            .as_str()
-            .expect("a count")
-            .to_string()
-    };
+    let count = |query: &str| crate::util::sparql_count(&store, query);
     let members = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?g) AS ?n) \
         WHERE { GRAPH ?g { ?m org:member ?p } }";
     assert_eq!(
         count(members),
-        documents.to_string(),
+        documents as u64,
         "a membership per document"
     );
     let persons = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?p) AS ?n) \
         WHERE { ?m org:member ?p }";
-    assert_eq!(count(persons), "1");
+    assert_eq!(count(persons), 1);
     let organisations = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(DISTINCT ?o) AS ?n) \
         WHERE { ?m org:organization ?o }";
-    assert_eq!(count(organisations), "1");
+    assert_eq!(count(organisations), 1);
 }

@@ -48,3 +48,23 @@ pub fn seed_store(dir: &Path) -> PathBuf {
     );
     store
 }
+
+/// Runs a `SELECT (COUNT(...) AS ?n)` query on `store` through the `sparql`
+/// command and returns the count.
+pub fn sparql_count(store: &Path, query: &str) -> u64 {
+    let out = ok(
+        &root(),
+        &[
+            "sparql",
+            query,
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--format",
+            "csv",
+        ],
+    );
+    out.lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a count: {out}"))
+}
