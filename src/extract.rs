@@ -4,6 +4,7 @@
 //!
 //! The entry point is [`Extractor::extract`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use regex::{Captures, Regex};
@@ -57,6 +58,9 @@ struct Doc<'a> {
     municipalities: Vec<Vec<OrgRef>>,
     persons: Vec<Person>,
     facts: Vec<Fact>,
+    /// Each sentence's evidence text (on one line), made when a fact
+    /// first needs it: a sentence often gives several facts.
+    evidence: Vec<std::cell::OnceCell<String>>,
     /// Indexes into `facts` of memberships whose organisation was not named
     /// with the person but taken from the surrounding text.
     guessed_org: Vec<usize>,
@@ -134,6 +138,7 @@ impl<'a> Extractor<'a> {
             municipalities: municipal,
             persons: Vec::new(),
             facts: Vec::new(),
+            evidence: vec![std::cell::OnceCell::new(); text.sentences.len()],
             guessed_org: Vec::new(),
             current: "",
             scanned: Vec::new(),
@@ -225,6 +230,8 @@ fn sentence_context(
                 .collect()
         })
         .collect();
+    // The sentences that name any: most name none.
+    let naming: Vec<usize> = (0..n).filter(|&j| !keyed[j].is_empty()).collect();
     (0..n)
         .map(|i| {
             let section = text.sentences[i].section;
@@ -233,11 +240,12 @@ fn sentence_context(
             // (key, count, recency, first mention): few organisations are
             // named near a sentence, so a list beats a map.
             let mut counts: Vec<(&str, usize, usize, &OrgRef)> = Vec::new();
-            for (j, found) in keyed.iter().enumerate().take(hi + 1).skip(lo) {
-                if found.is_empty() || text.sentences[j].section != section {
+            let from = naming.partition_point(|&j| j < lo);
+            for &j in naming[from..].iter().take_while(|&&j| j <= hi) {
+                if text.sentences[j].section != section {
                     continue;
                 }
-                for &(code, org) in found {
+                for &(code, org) in &keyed[j] {
                     // Ties go to the nearest mention before the sentence,
                     // then to the nearest after it.
                     let recency = if j <= i { n + j } else { n - j };
@@ -390,8 +398,20 @@ impl Doc<'_> {
             doc: self.id.to_string(),
             start,
             end,
-            evidence: one_line(self.text.sentence_text(s)),
+            evidence: self.evidence(s).into_owned(),
             rule: rule.to_string(),
+        }
+    }
+
+    /// A sentence's text on one line, the evidence of its facts.
+    fn evidence(&self, s: &Sentence) -> Cow<'_, str> {
+        let one_line = || crate::text::one_line(self.text.sentence_text(s));
+        let i = (self.text.sentences).partition_point(|x| x.start < s.start);
+        match (self.evidence.get(i), self.text.sentences.get(i)) {
+            (Some(cell), Some(at)) if (at.start, at.end) == (s.start, s.end) => {
+                Cow::Borrowed(cell.get_or_init(|| one_line().into_owned()))
+            }
+            _ => one_line(),
         }
     }
 

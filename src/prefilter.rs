@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// At most this many strings in one literal set; larger sets give up.
@@ -46,9 +48,16 @@ pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
         .parse(pattern)
         .ok()?;
     match lits(&hir) {
-        Lits::Exact(set) | Lits::Contains(set) if !set.iter().any(String::is_empty) => Some(set),
+        Lits::Exact(set) | Lits::Contains(set) if !set.iter().any(|l| too_common(l)) => Some(set),
         _ => None,
     }
+}
+
+/// Whether a literal is in nearly every text: empty, or one letter (the
+/// genitive "s"). Searching for it costs a match every few bytes and
+/// filters out nothing.
+fn too_common(literal: &str) -> bool {
+    literal.is_empty() || (literal.len() == 1 && literal.as_bytes()[0].is_ascii_alphabetic())
 }
 
 fn lits(hir: &Hir) -> Lits {
@@ -242,7 +251,9 @@ fn minimal(set: &[String]) -> Vec<&str> {
 /// Tells, for a lowercased text, which of a list of regexes can match.
 #[derive(Debug)]
 pub struct LiteralFilter {
-    ac: AhoCorasick,
+    /// The literals' automaton; `None` when it would be too large (every
+    /// regex is then a candidate).
+    dfa: Option<DFA>,
     /// For each literal, the regexes that require it (one of theirs).
     owners: Vec<Vec<usize>>,
     /// Regexes without required literals: always candidates.
@@ -286,21 +297,20 @@ impl LiteralFilter {
             }
         }
         // A full DFA: the automaton is small and runs on every sentence.
-        match AhoCorasick::builder()
+        match DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Unanchored)
             .build(&literals)
         {
-            Ok(ac) => LiteralFilter {
-                ac,
+            Ok(dfa) => LiteralFilter {
+                dfa: Some(dfa),
                 owners,
                 always,
                 len: required.len(),
             },
             // Too large an automaton: no filtering, every regex runs.
             Err(_) => LiteralFilter {
-                ac: AhoCorasick::new(Vec::<String>::new())
-                    .unwrap_or_else(|_| unreachable!("an empty automaton always builds")),
+                dfa: None,
                 owners: Vec::new(),
                 always: (0..required.len()).collect(),
                 len: required.len(),
@@ -315,9 +325,24 @@ impl LiteralFilter {
         for &i in &self.always {
             may[i] = true;
         }
-        for m in self.ac.find_overlapping_iter(lowercased) {
-            for &i in &self.owners[m.pattern().as_usize()] {
-                may[i] = true;
+        let Some(dfa) = &self.dfa else {
+            return Candidates(may);
+        };
+        // Every literal that ends at a byte, overlapping ones included: a
+        // match state of a standard automaton lists them all (the
+        // automaton's overlapping iterator reports them one at a time, at
+        // several times the cost of this loop).
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            unreachable!("the automaton is built for unanchored searches")
+        };
+        for &b in lowercased.as_bytes() {
+            state = dfa.next_state(Anchored::No, state, b);
+            if dfa.is_match(state) {
+                for k in 0..dfa.match_len(state) {
+                    for &i in &self.owners[dfa.match_pattern(state, k).as_usize()] {
+                        may[i] = true;
+                    }
+                }
             }
         }
         Candidates(may)
@@ -348,6 +373,9 @@ mod tests {
         );
         // The longest required piece wins.
         assert_eq!(req(r"a\s+hello\s+b"), Some(vec!["hello".into()]));
+        // One letter is no filter; a comma still is.
+        assert_eq!(req(r"\w+(?:s|:s)\s+\w+"), None);
+        assert_eq!(req(r"\w+,\s+\w+"), Some(vec![",".into()]));
     }
 
     #[test]
@@ -403,6 +431,29 @@ mod tests {
     }
 
     proptest! {
+        /// Overlapping and nested literals ("bc" inside "abc", "c" at the
+        /// end of both) are all seen: a regex is a candidate exactly when
+        /// the text contains one of its literals.
+        #[test]
+        fn candidates_are_the_regexes_with_a_literal_in_the_text(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec!['a', 'b', 'c', 'å', ' ']), 0..16
+            ).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            let sets = [
+                vec!["abc"], vec!["bc", "å"], vec!["c"], vec!["ab", "ca"], vec!["cab"], vec!["b a"],
+            ];
+            let required: Vec<Option<Vec<String>>> = (sets.iter())
+                .map(|set| Some(set.iter().map(|l| l.to_string()).collect()))
+                .chain([None])
+                .collect();
+            let may = LiteralFilter::new(&required).candidates(&text);
+            for (i, set) in sets.iter().enumerate() {
+                prop_assert_eq!(may.may_match(i), set.iter().any(|l| text.contains(l)), "{:?}", set);
+            }
+            prop_assert!(may.may_match(sets.len()), "a regex without literals always is");
+        }
+
         #[test]
         fn never_rejects_a_matching_text(text in tricky_text()) {
             let patterns = [
