@@ -200,9 +200,9 @@ pub struct Resolver<'a> {
     boundary: Regex,
     role_start: Regex,
     person: Regex,
-    /// ` kommun`, ` stad`, ` Kommun`, ` Stad`, in the order
-    /// [`Self::misspelt_municipalities`] reports what precedes them.
-    municipality_suffixes: [memchr::memmem::Finder<'static>; 4],
+    /// `ommun` and `tad`: the suffixes ` kommun`, ` Kommun`, ` stad` and
+    /// ` Stad` without their first two bytes, found in two scans.
+    municipality_suffix_ends: [memchr::memmem::Finder<'static>; 2],
     /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
     head_forms: Vec<Vec<String>>,
 }
@@ -258,7 +258,7 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
-            municipality_suffixes: [" kommun", " stad", " Kommun", " Stad"]
+            municipality_suffix_ends: ["ommun", "tad"]
                 .map(|s| memchr::memmem::Finder::new(s).into_owned()),
             head_forms: rules
                 .org_heads
@@ -373,10 +373,26 @@ impl<'a> Resolver<'a> {
     fn misspelt_municipalities(&self, text: &str) -> Vec<OrgRef> {
         let mut out = Vec::new();
         // Every ` kommun`, then every ` stad`, ` Kommun`, ` Stad` (none can
-        // overlap another: each begins with the only space in it).
-        let suffixes = (self.municipality_suffixes.iter())
-            .flat_map(|finder| finder.find_iter(text.as_bytes()));
-        for at in suffixes {
+        // overlap another: each begins with the only space in it). A scan
+        // per suffix costs more than the few matches: two scans find the
+        // ends, and the two bytes before them tell the suffix.
+        let bytes = text.as_bytes();
+        let mut suffixes: Vec<(usize, usize)> = (self.municipality_suffix_ends.iter())
+            .zip([[b'k', b'K'], [b's', b'S']])
+            .flat_map(|(finder, initials)| {
+                finder.find_iter(bytes).filter_map(move |end| {
+                    let at = end.checked_sub(2)?;
+                    let order = match (bytes[at], bytes[at + 1]) {
+                        (b' ', b) if b == initials[0] => 0,
+                        (b' ', b) if b == initials[1] => 2,
+                        _ => return None,
+                    };
+                    Some((order + usize::from(initials[0] == b's'), at))
+                })
+            })
+            .collect();
+        suffixes.sort_unstable();
+        for at in suffixes.into_iter().map(|(_, at)| at) {
             let word = text[..at]
                 .rsplit(|c: char| !c.is_alphabetic())
                 .next()
@@ -385,7 +401,11 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             if let Some(mu) = self.rules.municipality_one_letter_off(word) {
-                let suffix = text[at + 1..].split_whitespace().next().unwrap_or("");
+                // The word only: "Helsingsborgs stad." names "Helsingsborgs stad".
+                let suffix = text[at + 1..]
+                    .split(|c: char| !c.is_alphabetic())
+                    .next()
+                    .unwrap_or("");
                 out.push(OrgRef {
                     name: format!("{word} {suffix}"),
                     kommun: Some(mu.code.clone()),
@@ -779,6 +799,26 @@ mod tests {
                     && !text[b..].chars().next().is_some_and(word)
             })
             .collect()
+    }
+
+    #[test]
+    fn misspelt_municipalities_come_in_the_order_of_their_suffixes() {
+        let rules = Rules::load_default().expect("rules load");
+        let resolver = Resolver::new(&rules);
+        let text = "Helsingsborgs Stad, Falkenbergg kommun och Helsingsborgs stad. \
+            Falkenbergg Kommun, Falkenbergg-kommun, Helsingsborgsstad.";
+        let found: Vec<String> = (resolver.misspelt_municipalities(text).into_iter())
+            .map(|o| format!("{} {}", o.name, o.kommun.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Falkenbergg kommun 1382",
+                "Helsingsborgs stad 1283",
+                "Falkenbergg Kommun 1382",
+                "Helsingsborgs Stad 1283",
+            ]
+        );
     }
 
     #[test]

@@ -827,7 +827,8 @@ impl Rules {
     }
 
     /// A fingerprint of every file under a rules folder (paths and
-    /// contents): a build whose rules changed extracts every document again.
+    /// contents) and of the extractor's version: a build whose rules or
+    /// program changed extracts every document again.
     pub fn fingerprint(dir: &Path) -> Result<String> {
         use sha2::{Digest, Sha256};
         let mut files = Vec::new();
@@ -846,6 +847,7 @@ impl Rules {
         }
         files.sort();
         let mut h = Sha256::new();
+        h.update(concat!("socialgraf ", env!("CARGO_PKG_VERSION"), "\0"));
         for f in files {
             let rel = f.strip_prefix(dir).unwrap_or(&f);
             h.update(rel.to_string_lossy().as_bytes());

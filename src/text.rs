@@ -606,16 +606,20 @@ fn classify(t: &str) -> SentenceKind {
     if photo_label || t.starts_with("Foto ") || t.starts_with("FOTO ") {
         return SentenceKind::Caption;
     }
-    // Only the start matters: lowercase the first few characters (each
-    // lowercases to at least one character, and the prefixes looked for are
-    // ASCII, so a context-dependent sigma cannot change the answer).
-    let head = t.char_indices().nth(8).map_or(t, |(i, _)| &t[..i]);
-    let lower = lowercase(head);
+    // Only the start matters, compared without regard to ASCII case: the
+    // same as lowercasing it, as the only non-ASCII characters that
+    // lowercase to ASCII letters (the Kelvin sign, `İ`) give `k` and `i`,
+    // which none of these prefixes holds.
+    let starts = |prefix: &str| {
+        t.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     if t.starts_with("TEXT ")
-        || lower.starts_with("text:")
-        || lower.starts_with("www.")
-        || lower.starts_with("tel") && t.chars().any(|c| c.is_ascii_digit())
-        || lower.starts_with("e-post")
+        || starts("text:")
+        || starts("www.")
+        || starts("tel") && t.bytes().any(|b| b.is_ascii_digit())
+        || starts("e-post")
         || t.contains('@') && !t.contains(' ')
     {
         return SentenceKind::Meta;
@@ -698,6 +702,30 @@ mod tests {
                 one_line(&s),
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
             );
+        }
+    }
+
+    #[test]
+    fn bylines_and_contact_lines_are_meta_in_any_case() {
+        for line in [
+            "TEXT ANNA EK",
+            "Text: Anna Ek",
+            "TEXT: ANNA EK",
+            "www.mora.se",
+            "WWW.MORA.SE",
+            "Tel 0250-260 00",
+            "TELEFON: 0250-260 00",
+            "E-post: anna.ek@mora.se",
+            "anna.ek@mora.se",
+        ] {
+            assert_eq!(classify(line), SentenceKind::Meta, "{line}");
+        }
+        for line in [
+            "Telefonerna ringer hela dagen.",
+            "Texten skrevs av Anna Ek.",
+            "Anna Ek, socialchef i Mora kommun, nås på mejl.",
+        ] {
+            assert_eq!(classify(line), SentenceKind::Body, "{line}");
         }
     }
 
