@@ -406,13 +406,15 @@ impl Doc<'_> {
     /// A sentence's text on one line, the evidence of its facts.
     fn evidence(&self, s: &Sentence) -> Cow<'_, str> {
         let one_line = || crate::text::one_line(self.text.sentence_text(s));
-        let i = (self.text.sentences).partition_point(|x| x.start < s.start);
-        match (self.evidence.get(i), self.text.sentences.get(i)) {
-            (Some(cell), Some(at)) if (at.start, at.end) == (s.start, s.end) => {
-                Cow::Borrowed(cell.get_or_init(|| one_line().into_owned()))
-            }
-            _ => one_line(),
+        match self.evidence.get(self.index_of(s)) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| one_line().into_owned())),
+            None => one_line(),
         }
+    }
+
+    /// The index of one of the document's sentences in `text.sentences`.
+    fn index_of(&self, s: &Sentence) -> usize {
+        self.text.sentences.partition_point(|x| x.start < s.start)
     }
 
     /// The person a match names: a full name, a first name or pronoun
@@ -485,12 +487,12 @@ impl Doc<'_> {
     }
 
     fn context_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        let i = self.index_of(s);
         self.context.get(i).cloned().flatten()
     }
 
     fn near_context_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        let i = self.index_of(s);
         self.near_context.get(i).cloned().flatten()
     }
 
@@ -683,7 +685,7 @@ impl Doc<'_> {
         same_section: bool,
         wanted: impl Fn(&OrgRef) -> bool,
     ) -> Option<&OrgRef> {
-        let i = self.text.sentences.partition_point(|x| x.start < s.start);
+        let i = self.index_of(s);
         (i.saturating_sub(WIDE_CONTEXT.0)..=i)
             .rev()
             .filter(|&j| {
@@ -1167,7 +1169,7 @@ impl Doc<'_> {
     /// utmaningarna?"): the question before its paragraph asks for them.
     fn answers_a_question_on_problems(&self, s: &Sentence) -> bool {
         let sentences = &self.text.sentences;
-        let i = sentences.partition_point(|x| x.start < s.start);
+        let i = self.index_of(s);
         let first = (0..=i)
             .rev()
             .take_while(|&j| sentences[j].paragraph == s.paragraph)

@@ -377,17 +377,17 @@ impl<'a> Resolver<'a> {
         // per suffix costs more than the few matches: two scans find the
         // ends, and the two bytes before them tell the suffix.
         let bytes = text.as_bytes();
+        // The first letters of ` kommun`, ` stad`, ` Kommun`, ` Stad`, in
+        // the order they are reported.
+        const INITIALS: [u8; 4] = [b'k', b's', b'K', b'S'];
         let mut suffixes: Vec<(usize, usize)> = (self.municipality_suffix_ends.iter())
-            .zip([[b'k', b'K'], [b's', b'S']])
+            .zip([*b"kK", *b"sS"])
             .flat_map(|(finder, initials)| {
                 finder.find_iter(bytes).filter_map(move |end| {
                     let at = end.checked_sub(2)?;
-                    let order = match (bytes[at], bytes[at + 1]) {
-                        (b' ', b) if b == initials[0] => 0,
-                        (b' ', b) if b == initials[1] => 2,
-                        _ => return None,
-                    };
-                    Some((order + usize::from(initials[0] == b's'), at))
+                    let initial = bytes[at + 1];
+                    let rank = INITIALS.iter().position(|&c| c == initial)?;
+                    (bytes[at] == b' ' && initials.contains(&initial)).then_some((rank, at))
                 })
             })
             .collect();
