@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use regex::{Captures, Regex};
+use regex::Captures;
+
+use crate::pattern::Pattern;
 
 use std::sync::LazyLock;
 
@@ -104,6 +106,16 @@ impl<'a> Extractor<'a> {
             };
         }
         let text = Text::new(original);
+        crate::pattern::within_text(&text.norm, || self.extract_from(doc_id, &text, diagnostics))
+    }
+
+    /// [`Extractor::extract`] after normalising the text.
+    fn extract_from(
+        &self,
+        doc_id: &str,
+        text: &Text,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Extraction {
         let mentions: Vec<Vec<OrgRef>> = text
             .sentences
             .iter()
@@ -112,7 +124,7 @@ impl<'a> Extractor<'a> {
                 _ => self.resolver.context_orgs_in(text.sentence_text(s)),
             })
             .collect();
-        let context = sentence_context(&text, &mentions, WIDE_CONTEXT);
+        let context = sentence_context(text, &mentions, WIDE_CONTEXT);
         // Problems are faced by municipalities: only they count for `faces`.
         let municipal: Vec<Vec<OrgRef>> = mentions
             .iter()
@@ -123,11 +135,11 @@ impl<'a> Extractor<'a> {
                     .collect()
             })
             .collect();
-        let near_context = sentence_context(&text, &municipal, NEAR_CONTEXT);
+        let near_context = sentence_context(text, &municipal, NEAR_CONTEXT);
         let mut doc = Doc {
             rules: self.rules,
             resolver: &self.resolver,
-            text: &text,
+            text,
             id: doc_id,
             context,
             near_context,
@@ -1231,26 +1243,25 @@ impl Doc<'_> {
 }
 
 /// "båda från X", "alla tre på X": an organisation shared by the people of a sentence.
-static SHARED_ORG: LazyLock<Regex> = LazyLock::new(|| {
+static SHARED_ORG: LazyLock<Pattern> = LazyLock::new(|| {
     compile(
         r"(?:^|\s)(?:båda|bägge|alla|samtliga)(?:\s+(?:två|tre|fyra|fem))?\s+(?:från|på|i|vid|inom|hos)\s+([^.;:!?]+)",
     )
 });
 
 /// "arbetar vid X", "har arbetat på X": where the person of a sentence works.
-static WORKS_AT: LazyLock<Regex> = LazyLock::new(|| {
+static WORKS_AT: LazyLock<Pattern> = LazyLock::new(|| {
     compile(
         r"(?:^|\s)(?:arbetar|arbetat|arbetade|jobbar|jobbat|jobbade|är\s+anställd)\s+(?:vid|på|hos|inom)\s+([^.;:!?]+)",
     )
 });
 
 /// Compiles a pattern-independent regex once; used by [`Resolver`].
-pub(crate) fn compile(re: &str) -> Regex {
+pub(crate) fn compile(re: &str) -> Pattern {
     // Patterns here are built from gazetteer words escaped with
     // `regex::escape`, so they always compile; an empty alternation falls
     // back to a regex that never matches.
-    crate::rules::compile_pattern(re)
-        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+    crate::pattern::compile_pattern(re).unwrap_or_else(|_| Pattern::never())
 }
 
 /// Runs every example and counterexample of every rule file and problem
@@ -1346,6 +1357,22 @@ mod tests {
 
     fn has(text: &str, want: &str) -> bool {
         facts(text).iter().any(|l| l == want)
+    }
+
+    #[test]
+    fn names_with_letters_above_latin1_are_whole() {
+        // Such a text is matched with the Latin-script regexes (see
+        // `pattern`); the rest of the document as usual.
+        let text = "Ivana Marković, socialchef i Malmö stad, säger att det är svårt.\n\n\
+                    Łukasz Nowak, enhetschef på socialförvaltningen i Lunds kommun, berättar.";
+        assert!(has(
+            text,
+            "membership\tIvana Marković\tsocialchef\tMalmö stad\t1280"
+        ));
+        assert!(has(
+            text,
+            "membership\tŁukasz Nowak\tenhetschef\tsocialförvaltningen i Lunds kommun\t1281"
+        ));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod invariants;
 pub mod load;
 pub mod ontology;
+pub mod pattern;
 pub mod prefilter;
 pub mod push;
 pub mod query;

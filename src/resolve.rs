@@ -4,8 +4,8 @@
 //! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
 //! organisation's IRI is minted from, so that name variants meet.
 
+use crate::pattern::Pattern;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
-use regex::Regex;
 
 use crate::extract::compile;
 use crate::facts::EntityKind;
@@ -195,11 +195,11 @@ pub struct Resolver<'a> {
     rules: &'a Rules,
     muni: NameFinder,
     known: NameFinder,
-    org_phrase: Regex,
-    capitalised: Regex,
-    boundary: Regex,
-    role_start: Regex,
-    person: Regex,
+    org_phrase: Pattern,
+    capitalised: Pattern,
+    boundary: Pattern,
+    role_start: Pattern,
+    person: Pattern,
     /// `ommun` and `tad`: the suffixes ` kommun`, ` Kommun`, ` stad` and
     /// ` Stad` without their first two bytes, found in two scans.
     municipality_suffix_ends: [memchr::memmem::Finder<'static>; 2],
@@ -278,7 +278,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The regex of the {PERSON} macro.
-    pub fn person_regex(&self) -> &Regex {
+    pub fn person_regex(&self) -> &Pattern {
         &self.person
     }
 

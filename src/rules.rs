@@ -16,6 +16,7 @@ use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
+use crate::pattern::{Pattern, compile_pattern};
 use crate::prefilter::{Candidates, LiteralFilter, required_literals, requires_sub_pattern};
 
 /// A rule or gazetteer file that could not be used.
@@ -160,7 +161,7 @@ pub struct PatternRule {
     pub id: String,
     pub relation: String,
     pub description: String,
-    pub regex: Regex,
+    pub regex: Pattern,
     /// The organisation a rule assigns when the text does not name one
     /// (`regeringen` for government inquiries).
     pub org: Option<String>,
@@ -281,12 +282,12 @@ pub struct Rules {
     /// municipalities are compared (see [`Rules::municipality_one_letter_off`]).
     one_letter_off: FxHashMap<String, Vec<usize>>,
     pub concepts: Vec<Concept>,
-    pub problem_words: Regex,
+    pub problem_words: Pattern,
     /// Municipalities in general ("många kommuner", "var tredje kommun"):
     /// a sentence saying this speaks for no municipality around it.
-    pub general_subjects: Regex,
+    pub general_subjects: Pattern,
     /// One regex per concept over its cues, and one over its strong cues.
-    pub cue_regexes: Vec<(usize, Regex, Option<Regex>)>,
+    pub cue_regexes: Vec<(usize, Pattern, Option<Pattern>)>,
     pub patterns: Vec<PatternRule>,
     /// Expanded macro texts, for documentation and tests.
     pub macros: BTreeMap<String, String>,
@@ -333,101 +334,6 @@ impl SentenceCandidates<'_> {
         self.may
             .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
     }
-}
-
-/// Compiles a pattern as every regex of the extractor is compiled: with its
-/// letter classes narrowed ([`latin_letters`]) and a lazy-DFA cache of
-/// 8 MB per regex and thread (the default, 2 MB, is too small for the large
-/// alternations: every municipality form, every organisation head; the
-/// engine then falls back to the NFA and the seeds take 18 times the
-/// instructions). 4, 8 and 64 MB execute the same instructions on the
-/// seeds; a 64 MB cache held about 100 MB more at the end of a 40 MB build
-/// (README, Ingest).
-pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(&latin_letters(pattern))
-        .size_limit(256 << 20)
-        .dfa_size_limit(8 << 20)
-        .build()
-}
-
-/// A pattern with its letter and digit classes narrowed to the script
-/// Swedish texts are written in: `\p{L}`, `\p{Lu}` and `\p{Ll}` (also
-/// inside brackets) match letters of the Latin script only (a–z, å, ä, ö,
-/// é, ü, ø, ç, ł, ş...), and `\d` matches 0–9. Every pattern is compiled
-/// through this: a class of all Unicode letters makes the automata several
-/// times larger, which costs time on every sentence and when the rules load.
-/// A doubled backslash (`\\p`) is a literal backslash and stays.
-pub fn latin_letters(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 64);
-    let mut rest = pattern;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let replaced = LATIN_CLASSES
-            .iter()
-            .find(|(from, _)| rest.starts_with(from));
-        match replaced {
-            Some((from, to)) => {
-                out.push_str(to);
-                rest = &rest[from.len()..];
-            }
-            None => {
-                // Any other escape, `\\` included, is copied whole.
-                let len = rest[1..].chars().next().map_or(0, char::len_utf8);
-                out.push_str(&rest[..1 + len]);
-                rest = &rest[1 + len..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The classes [`latin_letters`] puts in, each as the explicit ranges of
-/// `[\p{..}&&\p{Latin}]` (the same set, case folding included: test
-/// `latin_classes_are_the_intersections_they_stand_for`). Computed once:
-/// intersecting two Unicode tables at each of the hundreds of places the
-/// macros put a letter class, or parsing long `\x{..}` ranges there, was
-/// a quarter of the instructions of loading the rules.
-static LATIN_CLASSES: LazyLock<[(&str, String); 4]> = LazyLock::new(|| {
-    let latin = |class: &str| explicit_ranges(&format!(r"[\p{{{class}}}&&\p{{Latin}}]"));
-    [
-        (r"\p{Lu}", latin("Lu")),
-        (r"\p{Ll}", latin("Ll")),
-        (r"\p{L}", latin("L")),
-        (r"\d", "[0-9]".to_string()),
-    ]
-});
-
-/// A bracket class listing the code point ranges of a class pattern.
-fn explicit_ranges(class: &str) -> String {
-    let hir = regex_syntax::Parser::new()
-        .parse(class)
-        .unwrap_or_else(|e| unreachable!("{class} parses: {e}"));
-    let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(set)) = hir.kind()
-    else {
-        unreachable!("{class} is a Unicode class")
-    };
-    // Letters as themselves (none is special in a class), anything else
-    // escaped; a one-letter range as the letter: the text stays short,
-    // and parsing it is what the class costs each time.
-    let item = |c: char| {
-        if c.is_alphabetic() {
-            c.to_string()
-        } else {
-            format!(r"\x{{{:X}}}", u32::from(c))
-        }
-    };
-    let mut out = String::from("[");
-    for r in set.ranges() {
-        out.push_str(&item(r.start()));
-        if r.end() != r.start() {
-            out.push('-');
-            out.push_str(&item(r.end()));
-        }
-    }
-    out.push(']');
-    out
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -1265,40 +1171,5 @@ mod tests {
         assert!(!one_edit_apart(&w("malmö"), &w("malmö")));
         assert!(!one_edit_apart(&w("lund"), &w("lunds-x")));
         assert!(!one_edit_apart(&w("abcd"), &w("badc")));
-    }
-
-    #[test]
-    fn letter_classes_are_narrowed_to_the_latin_script() {
-        let hir = |p: &str| regex_syntax::Parser::new().parse(p).expect("parses");
-        assert_eq!(
-            hir(&latin_letters(r"\p{Lu}[\p{Ll}'-]+\s\d{4}")),
-            hir(r"[\p{Lu}&&\p{Latin}][[\p{Ll}&&\p{Latin}]'-]+\s[0-9]{4}")
-        );
-        // An escaped backslash and other classes stay as they are.
-        assert_eq!(latin_letters(r"\\p{L}\P{L}\w"), r"\\p{L}\P{L}\w");
-        let name = regex::Regex::new(&latin_letters(r"^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+$"))
-            .expect("a valid pattern");
-        for latin in ["Łukasz Nowak", "Çağla Şahin", "Åsa Öberg", "Nguyễn Văn"] {
-            assert!(name.is_match(latin), "{latin}");
-        }
-        assert!(!name.is_match("Иван Петров"));
-    }
-
-    #[test]
-    fn latin_classes_are_the_intersections_they_stand_for() {
-        let hir = |p: &str| regex_syntax::Parser::new().parse(p).expect("parses");
-        for class in ["Lu", "Ll", "L"] {
-            let intersection = format!(r"[\p{{{class}}}&&\p{{Latin}}]");
-            let narrowed = latin_letters(&format!(r"\p{{{class}}}"));
-            assert!(!narrowed.contains(r"\p"), "{narrowed}");
-            // Alone, inside brackets, and folded for case.
-            for (before, after) in [("", ""), ("[", "'-]"), ("(?i)", ""), ("(?i)x[", "']")] {
-                assert_eq!(
-                    hir(&format!("{before}{narrowed}{after}")),
-                    hir(&format!("{before}{intersection}{after}")),
-                    "{before}\\p{{{class}}}{after}"
-                );
-            }
-        }
     }
 }
