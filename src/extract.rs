@@ -6,14 +6,12 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 
 use regex::Captures;
 
-use crate::pattern::Pattern;
-
-use std::sync::LazyLock;
-
 use crate::facts::{EntityKind, Fact, Relation};
+use crate::pattern::Pattern;
 use crate::resolve::{OrgRef, Resolver};
 use crate::rules::{PatternRule, Rules, SentenceCandidates};
 use crate::text::{Sentence, SentenceKind, Text};
@@ -288,7 +286,7 @@ impl Doc<'_> {
         // the full names in it. A rule that looks at the next sentence
         // finds its prefilter verdict there.
         let mut named: Vec<(bool, Vec<String>)> = Vec::with_capacity(text.sentences.len());
-        self.scanned = (text.sentences.iter())
+        let lowered: Vec<Option<String>> = (text.sentences.iter())
             .map(|s| {
                 if s.kind == SentenceKind::Meta {
                     named.push((false, Vec::new()));
@@ -296,10 +294,20 @@ impl Doc<'_> {
                 }
                 let st = text.sentence_text(s);
                 named.push(self.persons_named(st));
-                let lower = crate::text::lowercase(st);
-                let may = rules.candidates(&lower);
-                Some((lower, may))
+                Some(crate::text::lowercase(st))
             })
+            .collect();
+        let mut verdicts = rules
+            .candidates_of_each(
+                &lowered
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter();
+        self.scanned = (lowered.into_iter())
+            .map(|lower| Some((lower?, verdicts.next()?)))
             .collect();
         // Then the sentences in order, as a reader meets them: names
         // introduced earlier are what later first names and pronouns

@@ -4,9 +4,9 @@
 //! letter classes narrowed to the Latin script ([`latin_letters`]), and
 //! once more narrowed to ASCII and Latin-1 ([`latin1_letters`]). Swedish
 //! text nearly always writes its letters with those (å, ä, ö, é, ü), and
-//! the narrow automata are much smaller: the rules load in about a third
-//! of the time, the lazy DFAs warm up faster and each search touches less
-//! memory. A text with a letter above U+00FF ("Marković", "Łukasz", a
+//! the narrow automata are much smaller: the rules load in half the time
+//! or less, the lazy DFAs warm up faster and each search touches a little
+//! less memory (README, Speed). A text with a letter above U+00FF ("Marković", "Łukasz", a
 //! Greek word) is matched by the Latin-script regex, compiled the first
 //! time such a text comes; on any other text the two match alike, because
 //! the letters in which their classes differ are not in it.

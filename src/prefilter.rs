@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
@@ -321,32 +321,84 @@ impl LiteralFilter {
     /// The regexes that may match in `lowercased` (a text lowercased with
     /// [`str::to_lowercase`]).
     pub fn candidates(&self, lowercased: &str) -> Candidates {
-        let mut may = vec![false; self.len];
-        for &i in &self.always {
-            may[i] = true;
-        }
-        let Some(dfa) = &self.dfa else {
-            return Candidates(may);
-        };
-        // Every literal that ends at a byte, overlapping ones included: a
-        // match state of a standard automaton lists them all (the
-        // automaton's overlapping iterator reports them one at a time, at
-        // several times the cost of this loop).
-        let Ok(mut state) = dfa.start_state(Anchored::No) else {
-            unreachable!("the automaton is built for unanchored searches")
-        };
-        for &b in lowercased.as_bytes() {
-            state = dfa.next_state(Anchored::No, state, b);
-            if dfa.is_match(state) {
-                for k in 0..dfa.match_len(state) {
-                    for &i in &self.owners[dfa.match_pattern(state, k).as_usize()] {
-                        may[i] = true;
-                    }
-                }
+        let mut may = self.always_candidates();
+        if let Some(dfa) = &self.dfa {
+            let mut state = start_state(dfa);
+            for &b in lowercased.as_bytes() {
+                state = dfa.next_state(Anchored::No, state, b);
+                self.mark(dfa, state, &mut may);
             }
         }
         Candidates(may)
     }
+
+    /// [`LiteralFilter::candidates`] of each text. Two texts are read at
+    /// once: each byte costs a load from the automaton that depends on the
+    /// one before, and two such chains overlap in the processor.
+    pub fn candidates_of_each(&self, lowercased: &[&str]) -> Vec<Candidates> {
+        let mut out = Vec::with_capacity(lowercased.len());
+        for pair in lowercased.chunks(2) {
+            let (a, b) = match pair {
+                [a, b] => (a.as_bytes(), b.as_bytes()),
+                [a] => (a.as_bytes(), &[][..]),
+                _ => continue,
+            };
+            let (mut may_a, mut may_b) = (self.always_candidates(), self.always_candidates());
+            if let Some(dfa) = &self.dfa {
+                let both = a.len().min(b.len());
+                let (mut sa, mut sb) = (start_state(dfa), start_state(dfa));
+                for (&x, &y) in a[..both].iter().zip(&b[..both]) {
+                    sa = dfa.next_state(Anchored::No, sa, x);
+                    sb = dfa.next_state(Anchored::No, sb, y);
+                    self.mark(dfa, sa, &mut may_a);
+                    self.mark(dfa, sb, &mut may_b);
+                }
+                for &x in &a[both..] {
+                    sa = dfa.next_state(Anchored::No, sa, x);
+                    self.mark(dfa, sa, &mut may_a);
+                }
+                for &y in &b[both..] {
+                    sb = dfa.next_state(Anchored::No, sb, y);
+                    self.mark(dfa, sb, &mut may_b);
+                }
+            }
+            out.push(Candidates(may_a));
+            if pair.len() == 2 {
+                out.push(Candidates(may_b));
+            }
+        }
+        out
+    }
+
+    fn always_candidates(&self) -> Vec<bool> {
+        let mut may = vec![false; self.len];
+        for &i in &self.always {
+            may[i] = true;
+        }
+        may
+    }
+
+    /// Marks the regexes of every literal that ends where the automaton is
+    /// in `state`, overlapping ones included: a match state of a standard
+    /// automaton lists them all (the automaton's overlapping iterator
+    /// reports them one at a time, at several times the cost).
+    #[inline]
+    fn mark(&self, dfa: &DFA, state: StateID, may: &mut [bool]) {
+        if dfa.is_match(state) {
+            for k in 0..dfa.match_len(state) {
+                for &i in &self.owners[dfa.match_pattern(state, k).as_usize()] {
+                    may[i] = true;
+                }
+            }
+        }
+    }
+}
+
+fn start_state(dfa: &DFA) -> StateID {
+    let Ok(state) = dfa.start_state(Anchored::No) else {
+        unreachable!("the automaton is built for unanchored searches")
+    };
+    state
 }
 
 #[cfg(test)]
@@ -452,6 +504,25 @@ mod tests {
                 prop_assert_eq!(may.may_match(i), set.iter().any(|l| text.contains(l)), "{:?}", set);
             }
             prop_assert!(may.may_match(sets.len()), "a regex without literals always is");
+        }
+
+        /// Texts read two at a time get the verdicts they get alone, also
+        /// when one of a pair is longer or the count is odd.
+        #[test]
+        fn texts_read_two_at_a_time_as_alone(
+            texts in proptest::collection::vec("[abcå ]{0,12}", 0..5)
+        ) {
+            let required: Vec<Option<Vec<String>>> = [vec!["abc"], vec!["bc", "å"], vec!["c a"]]
+                .iter()
+                .map(|set| Some(set.iter().map(|l| l.to_string()).collect()))
+                .collect();
+            let filter = LiteralFilter::new(&required);
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let each = filter.candidates_of_each(&texts);
+            prop_assert_eq!(each.len(), texts.len());
+            for (may, text) in each.iter().zip(&texts) {
+                prop_assert_eq!(&may.0, &filter.candidates(text).0, "{:?}", text);
+            }
         }
 
         #[test]

@@ -4,11 +4,11 @@
 //! The entry point is [`Resolver`]; [`org_key`] gives the stable key an
 //! organisation's IRI is minted from, so that name variants meet.
 
-use crate::pattern::Pattern;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::extract::compile;
 use crate::facts::EntityKind;
+use crate::pattern::Pattern;
 use crate::rules::Rules;
 
 /// Finds gazetteer names in text as whole words (Aho-Corasick, leftmost

@@ -794,6 +794,14 @@ impl Rules {
         }
     }
 
+    /// [`Rules::candidates`] of each sentence, lowercased, read two at a
+    /// time (see [`LiteralFilter::candidates_of_each`]).
+    pub fn candidates_of_each(&self, lowercased: &[&str]) -> Vec<SentenceCandidates<'_>> {
+        (self.filter.candidates_of_each(lowercased).into_iter())
+            .map(|may| SentenceCandidates { rules: self, may })
+            .collect()
+    }
+
     /// Loads the default rules, from the folder [`Rules::default_dir`] finds.
     pub fn load_default() -> Result<Rules> {
         let dir = Rules::default_dir();
