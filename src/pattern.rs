@@ -229,28 +229,24 @@ fn with_classes(pattern: &str, classes: &[(&str, String); 4]) -> String {
 /// intersecting two Unicode tables at each of the hundreds of places the
 /// macros put a letter class, or parsing long `\x{..}` ranges there, was
 /// a quarter of the instructions of loading the rules.
-static LATIN_CLASSES: LazyLock<[(&str, String); 4]> = LazyLock::new(|| {
-    let latin = |class: &str| explicit_ranges(&format!(r"[\p{{{class}}}&&\p{{Latin}}]"));
-    [
-        (r"\p{Lu}", latin("Lu")),
-        (r"\p{Ll}", latin("Ll")),
-        (r"\p{L}", latin("L")),
-        (r"\d", "[0-9]".to_string()),
-    ]
-});
+static LATIN_CLASSES: LazyLock<[(&str, String); 4]> = LazyLock::new(|| letter_classes(""));
 
 /// The classes [`latin1_letters`] puts in: those of [`LATIN_CLASSES`]
 /// without the letters above U+00FF.
-static LATIN1_CLASSES: LazyLock<[(&str, String); 4]> = LazyLock::new(|| {
-    let latin1 =
-        |class: &str| explicit_ranges(&format!(r"[\p{{{class}}}&&\p{{Latin}}&&\x00-\xFF]"));
+static LATIN1_CLASSES: LazyLock<[(&str, String); 4]> =
+    LazyLock::new(|| letter_classes(r"&&\x00-\xFF"));
+
+/// The letter classes intersected with the Latin script and `within` (a
+/// further `&&` intersection, or nothing), and `\d` as 0–9.
+fn letter_classes(within: &str) -> [(&'static str, String); 4] {
+    let narrowed = |class: &str| explicit_ranges(&format!(r"[\p{{{class}}}&&\p{{Latin}}{within}]"));
     [
-        (r"\p{Lu}", latin1("Lu")),
-        (r"\p{Ll}", latin1("Ll")),
-        (r"\p{L}", latin1("L")),
+        (r"\p{Lu}", narrowed("Lu")),
+        (r"\p{Ll}", narrowed("Ll")),
+        (r"\p{L}", narrowed("L")),
         (r"\d", "[0-9]".to_string()),
     ]
-});
+}
 
 /// A bracket class listing the code point ranges of a class pattern.
 fn explicit_ranges(class: &str) -> String {

@@ -323,11 +323,7 @@ impl LiteralFilter {
     pub fn candidates(&self, lowercased: &str) -> Candidates {
         let mut may = self.always_candidates();
         if let Some(dfa) = &self.dfa {
-            let mut state = start_state(dfa);
-            for &b in lowercased.as_bytes() {
-                state = dfa.next_state(Anchored::No, state, b);
-                self.mark(dfa, state, &mut may);
-            }
+            self.scan(dfa, start_state(dfa), lowercased.as_bytes(), &mut may);
         }
         Candidates(may)
     }
@@ -353,14 +349,8 @@ impl LiteralFilter {
                     self.mark(dfa, sa, &mut may_a);
                     self.mark(dfa, sb, &mut may_b);
                 }
-                for &x in &a[both..] {
-                    sa = dfa.next_state(Anchored::No, sa, x);
-                    self.mark(dfa, sa, &mut may_a);
-                }
-                for &y in &b[both..] {
-                    sb = dfa.next_state(Anchored::No, sb, y);
-                    self.mark(dfa, sb, &mut may_b);
-                }
+                self.scan(dfa, sa, &a[both..], &mut may_a);
+                self.scan(dfa, sb, &b[both..], &mut may_b);
             }
             out.push(Candidates(may_a));
             if pair.len() == 2 {
@@ -368,6 +358,15 @@ impl LiteralFilter {
             }
         }
         out
+    }
+
+    /// Reads `bytes` on from `state`, marking the regexes of the literals
+    /// found.
+    fn scan(&self, dfa: &DFA, mut state: StateID, bytes: &[u8], may: &mut [bool]) {
+        for &b in bytes {
+            state = dfa.next_state(Anchored::No, state, b);
+            self.mark(dfa, state, may);
+        }
     }
 
     fn always_candidates(&self) -> Vec<bool> {
