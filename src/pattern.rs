@@ -88,6 +88,10 @@ impl Pattern {
         self.for_text(haystack).find(haystack)
     }
 
+    pub fn find_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Match<'h>> {
+        self.for_text(haystack).find_at(haystack, start)
+    }
+
     pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> Matches<'r, 'h> {
         self.for_text(haystack).find_iter(haystack)
     }

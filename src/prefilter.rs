@@ -235,7 +235,7 @@ fn contains(hir: &Hir, sub: &Hir) -> bool {
 /// bulk of the filter's literals, and most of them contain a shorter role
 /// word or suffix ("socialchefen": "chef"); dropping them makes the
 /// automaton a fraction of the size, and it is read for every sentence.
-fn minimal(set: &[String]) -> Vec<&str> {
+pub(crate) fn minimal(set: &[String]) -> Vec<&str> {
     let Ok(ac) = AhoCorasick::new(set) else {
         return set.iter().map(String::as_str).collect();
     };

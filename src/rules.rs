@@ -17,7 +17,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use crate::pattern::{Pattern, compile_pattern};
-use crate::prefilter::{Candidates, LiteralFilter, required_literals, requires_sub_pattern};
+use crate::prefilter::{
+    Candidates, LiteralFilter, minimal, required_literals, requires_sub_pattern,
+};
 
 /// A rule or gazetteer file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -299,6 +301,8 @@ pub struct Rules {
     /// Every role form and role suffix, lowercased: a sentence without one
     /// cannot give a membership, so its membership rules are skipped.
     role_needles: Vec<String>,
+    /// The same, for [`Rules::has_role_word`].
+    role_words: aho_corasick::AhoCorasick,
 }
 
 /// What one literal scan of a sentence tells about it: which regexes of
@@ -665,6 +669,12 @@ impl Rules {
             macros: BTreeMap::new(),
             municipality_forms: Vec::new(),
             filter: LiteralFilter::new(&[]),
+            role_words: aho_corasick::AhoCorasick::new(minimal(&role_needles)).map_err(|e| {
+                RuleError::Syntax {
+                    file: dir.join("gazetteers"),
+                    message: format!("the role words make no automaton: {e}"),
+                }
+            })?,
             role_needles,
         };
         rules.municipality_forms = rules.municipality_forms();
@@ -800,6 +810,13 @@ impl Rules {
         (self.filter.candidates_of_each(lowercased).into_iter())
             .map(|may| SentenceCandidates { rules: self, may })
             .collect()
+    }
+
+    /// Does a lowercased text contain a role form or role suffix? Every
+    /// role [`Rules::role_lemma`] knows contains one, so a text without
+    /// one names no role.
+    pub fn has_role_word(&self, lowercased: &str) -> bool {
+        self.role_words.is_match(lowercased)
     }
 
     /// Loads the default rules, from the folder [`Rules::default_dir`] finds.
@@ -1168,6 +1185,35 @@ mod tests {
             .expect("the apposition rule");
         assert!(apposition.tail_after_match);
         assert!(!apposition.regex.as_str().contains("?P<tail>"));
+    }
+
+    #[test]
+    fn every_role_has_a_role_word() {
+        let rules = Rules::load_default().expect("the rules load");
+        // Every form, in other cases and with the modifiers and adjectives
+        // role_lemma takes off, and words made with each role suffix.
+        let mut words: Vec<String> = rules.role_forms.keys().cloned().collect();
+        for form in rules.role_forms.keys().take(50) {
+            words.push(form.to_uppercase());
+            words.push(format!("vice {form}"));
+            words.push(format!("biträdande {form}"));
+            words.push(format!("socialpolitisk {form}"));
+        }
+        for (suffix, _, _) in &rules.role_suffixes {
+            words.push(format!("familje{suffix}"));
+            words.push(format!("IFO-{suffix}"));
+        }
+        let mut roles = 0;
+        for w in &words {
+            if rules.role_lemma(w).is_some() {
+                roles += 1;
+                assert!(rules.has_role_word(&crate::text::lowercase(w)), "{w}");
+            }
+        }
+        assert!(roles > rules.role_forms.len(), "{roles} roles");
+        for not_a_role in ["säger anna ek", "enligt", "berättar bo ek, som"] {
+            assert!(!rules.has_role_word(not_a_role), "{not_a_role}");
+        }
     }
 
     #[test]
