@@ -350,12 +350,13 @@ impl Doc<'_> {
                             .is_some_and(|ch| ch.is_alphanumeric() || ch == '-');
                     // A membership needs a role word inside its match, and
                     // most matches of the rules with a role before a name
-                    // have none ("säger Anna Ek"): the groups are taken (by
-                    // the capture engine, which costs several searches)
-                    // only when it has one.
-                    let useless = rule.relation == "membership"
-                        && !rules.has_role_word(&crate::text::lowercase(m.as_str()));
-                    if !inside_word && !useless {
+                    // have none ("säger Anna Ek"): the groups are taken
+                    // (by the capture engine, which costs several times
+                    // the search) only when it has one.
+                    let wanted = !inside_word
+                        && (rule.relation != "membership"
+                            || rules.has_role_word(&crate::text::lowercase(m.as_str())));
+                    if wanted {
                         // The match that starts there is the one found.
                         if let Some(c) = rule.regex.captures_at(st, m.start()) {
                             self.apply(rule, &c, i, s, &may);

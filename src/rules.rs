@@ -671,7 +671,7 @@ impl Rules {
             filter: LiteralFilter::new(&[]),
             role_words: aho_corasick::AhoCorasick::new(minimal(&role_needles)).map_err(|e| {
                 RuleError::Syntax {
-                    file: dir.join("gazetteers"),
+                    file: g.join("roller.tsv"),
                     message: format!("the role words make no automaton: {e}"),
                 }
             })?,
