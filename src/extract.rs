@@ -324,7 +324,7 @@ impl Doc<'_> {
             }
             for (k, rule) in rules.patterns.iter().enumerate() {
                 if !may.pattern(k)
-                    || (rule.relation == "membership" && !may.role_word())
+                    || (rule.requires_role_word && !may.role_word())
                     || (rule.requires_person && !names_someone)
                 {
                     continue;
@@ -348,13 +348,12 @@ impl Doc<'_> {
                             .chars()
                             .next_back()
                             .is_some_and(|ch| ch.is_alphanumeric() || ch == '-');
-                    // A membership needs a role word inside its match, and
-                    // most matches of the rules with a role before a name
-                    // have none ("säger Anna Ek"): the groups are taken
-                    // (by the capture engine, which costs several times
-                    // the search) only when it has one.
+                    // Most matches of the rules with a role before a name
+                    // have no role word ("säger Anna Ek"): the groups are
+                    // taken (by the capture engine, which costs several
+                    // times the search) only when the match can give a fact.
                     let wanted = !inside_word
-                        && (rule.relation != "membership"
+                        && (!rule.requires_role_word
                             || rules.has_role_word(&crate::text::lowercase(m.as_str())));
                     if wanted {
                         // The match that starts there is the one found.

@@ -6,10 +6,11 @@
 //! text nearly always writes its letters with those (å, ä, ö, é, ü), and
 //! the narrow automata are much smaller: the rules load in half the time
 //! or less, the lazy DFAs warm up faster and each search touches a little
-//! less memory (README, Speed). A text with a letter above U+00FF ("Marković", "Łukasz", a
-//! Greek word) is matched by the Latin-script regex, compiled the first
-//! time such a text comes; on any other text the two match alike, because
-//! the letters in which their classes differ are not in it.
+//! less memory (README, Speed). A text with a letter above U+00FF
+//! ("Marković", "Łukasz", a Greek word) is matched by the Latin-script
+//! regex, compiled the first time such a text comes; on any other text the
+//! two match alike, because the letters in which their classes differ are
+//! not in it.
 
 use std::cell::Cell;
 use std::sync::{LazyLock, OnceLock};
@@ -163,7 +164,8 @@ fn has_letter_above_latin1(text: &str) -> bool {
 }
 
 /// The first byte of `bytes` from `from` on that is 0xC4 or more, eight at
-/// a time (every regex call asks, and most texts have none).
+/// a time (asked for each document and each haystack that is not a slice
+/// of one, and most have none).
 fn first_lead_above_latin1(bytes: &[u8], from: usize) -> Option<usize> {
     use crate::text::swar::{HIGH, ONES, word};
     let mut at = from;

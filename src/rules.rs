@@ -173,6 +173,11 @@ pub struct PatternRule {
     /// Does every match contain a match of the `{PERSON}` macro? Then the
     /// rule is not run on sentences that name no one.
     pub requires_person: bool,
+    /// Does every fact of the rule need a role word in its match (a
+    /// membership: see [`Rules::has_role_word`])? Then the rule is not run
+    /// on sentences without one, and a match without one is dropped before
+    /// its groups are taken.
+    pub requires_role_word: bool,
     /// Does the pattern end with `{TAIL}`? Then `regex` is the pattern
     /// without it, and the `tail` group is [`clause_tail`] of the text after
     /// the match: the same text, since `{TAIL}` always matches, but the
@@ -722,6 +727,7 @@ impl Rules {
             .map(|(file, r, expanded, tail_after_match)| {
                 let regex = compile(&file, &r.id, &expanded)?;
                 Ok(PatternRule {
+                    requires_role_word: r.relation == "membership",
                     id: r.id,
                     relation: r.relation,
                     description: r.description,
