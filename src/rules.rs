@@ -370,19 +370,34 @@ fn split_alts(s: &str) -> impl Iterator<Item = &str> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty())
 }
 
-/// One case-insensitive regex over a list of cue phrases (see
-/// [`cue_to_regex`]); a regex that never matches for an empty list.
+/// One case-insensitive regex over a list of cue phrases, whole words only
+/// (see [`cue_to_regex`]); a regex that never matches for an empty list.
+///
+/// Cue regexes are only asked whether they match, and whether a regex
+/// matches depends on its language alone, so the word boundaries are put
+/// around the alternation once instead of around each cue: the same
+/// language, and an automaton a fraction of the size (each boundary is a
+/// class of every character but letters and digits), which compiles
+/// several times faster.
 fn cues_pattern<'a>(cues: impl IntoIterator<Item = &'a String>) -> String {
     let alternatives: Vec<String> = cues.into_iter().map(|c| cue_to_regex(c)).collect();
     if alternatives.is_empty() {
         r"[^\s\S]".to_string()
     } else {
-        format!("(?i){}", alternatives.join("|"))
+        // Consuming boundaries instead of `\b`: a Unicode `\b` makes the
+        // regex engine leave its DFA on non-ASCII text (å, ä, ö), which is
+        // many times slower. Consuming the neighbouring character does no
+        // harm to a regex that is only asked whether it matches.
+        format!(
+            r"(?i)(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
+            alternatives.join("|")
+        )
     }
 }
 
-/// Turns a cue phrase into a regex fragment for `is_match`: words separated
-/// by whitespace, `*` at a word's end matching any letters, whole words only.
+/// Turns a cue phrase into a regex fragment: words separated by
+/// whitespace, `*` at a word's end matching any letters. [`cues_pattern`]
+/// puts the word boundaries around it.
 pub fn cue_to_regex(cue: &str) -> String {
     let words: Vec<String> = cue
         .split_whitespace()
@@ -394,14 +409,7 @@ pub fn cue_to_regex(cue: &str) -> String {
             }
         })
         .collect();
-    // Consuming boundaries instead of `\b`: a Unicode `\b` makes the regex
-    // engine leave its DFA on non-ASCII text (å, ä, ö), which is many times
-    // slower. Cue regexes are only asked whether they match, so consuming
-    // the neighbouring character does no harm.
-    format!(
-        r"(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
-        words.join(r"\s+")
-    )
+    words.join(r"\s+")
 }
 
 /// Literals of which every match of a regex over `cues` (made with
@@ -784,9 +792,8 @@ impl Rules {
     /// problem words, each concept's cues and strong cues, and the role
     /// words (the layout [`SentenceCandidates`] reads).
     fn literal_filter(&self, problem_words: &[String]) -> LiteralFilter {
-        let mut required: Vec<Option<Vec<String>>> = self
-            .patterns
-            .iter()
+        // Parsing each pattern again is most of the filter's cost.
+        let mut required: Vec<Option<Vec<String>>> = (self.patterns.par_iter())
             .map(|p| required_literals(p.regex.as_str()))
             .collect();
         required.push(cue_literals(problem_words));
@@ -1220,6 +1227,47 @@ mod tests {
         for not_a_role in ["säger anna ek", "enligt", "berättar bo ek, som"] {
             assert!(!rules.has_role_word(not_a_role), "{not_a_role}");
         }
+    }
+
+    /// A cue regex has the word boundaries once around its alternation;
+    /// it matches exactly where one regex per cue with its own boundaries
+    /// would (the same language, so the same `is_match`). Texts are made of
+    /// the cues' words and stems, continuations, digits, `_`, hyphens,
+    /// spaces, line breaks and letters on both sides of U+00FF.
+    #[test]
+    fn cue_boundaries_around_the_alternation_match_as_around_each_cue() {
+        use proptest::prelude::*;
+        let word = prop::sample::select(vec![
+            "rekryter", "ing", "svår", "att", "hög", "Hög", "HÖG", "kommun", "många", "ökat",
+            "tryck", "a", "ł", "é", "7", "_", "-", " ", "  ", "\n", ".", ",", "\u{2013}",
+        ]);
+        let cue = prop::sample::select(vec![
+            "rekryter*",
+            "svår* att",
+            "hög",
+            "många kommuner",
+            "ökat tryck",
+            "a*",
+            "ing",
+            "kommun*-",
+        ]);
+        let one_per_cue = |c: &String| {
+            format!(
+                r"(?i)(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
+                cue_to_regex(c)
+            )
+        };
+        proptest!(|(
+            cues in prop::collection::vec(cue.prop_map(String::from), 1..4),
+            text in prop::collection::vec(word, 0..12),
+        )| {
+            let text = text.concat();
+            let alternation = Regex::new(&crate::pattern::latin_letters(&cues_pattern(&cues))).expect("compiles");
+            let each = cues
+                .iter()
+                .any(|c| Regex::new(&crate::pattern::latin_letters(&one_per_cue(c))).expect("compiles").is_match(&text));
+            prop_assert_eq!(alternation.is_match(&text), each, "{:?} in {:?}", cues, text);
+        });
     }
 
     #[test]
