@@ -246,12 +246,12 @@ pub fn build(
         crate::write_atomically(path, ttl.as_bytes())?;
     }
 
-    let n = |q: &str| store::count(&store, &format!("{PREFIXES} {q}"));
+    let summary = StoreSummary::of(&store)?;
     writeln!(
         out,
         "socialgraf: {} documents, {} facts in the store ({} quads written now)",
         report.added.len() + report.changed.len() + report.unchanged.len(),
-        n("SELECT (COUNT(?f) AS ?n) WHERE { ?f a sg:Fact }")?,
+        summary.facts,
         run.quads_written
     )?;
     writeln!(
@@ -274,32 +274,15 @@ pub fn build(
         )?;
     }
     writeln!(out, "  facts by relation:")?;
-    for r in Relation::ALL {
-        writeln!(
-            out,
-            "    {:12} {}",
-            r.as_str(),
-            n(&format!(
-                // sg:relation belongs to facts alone (its domain): no join
-                // with their type, which costs a scan of every fact.
-                "SELECT (COUNT(?f) AS ?n) WHERE {{ ?f sg:relation \"{}\" }}",
-                r.as_str()
-            ))?
-        )?;
+    for (r, n) in Relation::ALL.iter().zip(&summary.by_relation) {
+        writeln!(out, "    {:12} {n}", r.as_str())?;
     }
+    let [persons, organisations, municipalities, initiatives] = summary.entities;
     writeln!(
         out,
-        "  entities: {} persons, {} organisations, {} municipalities with facts, {} initiatives",
-        n("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }")?,
-        n(
-            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization FILTER NOT EXISTS { ?o a sg:Municipality } }"
-        )?,
-        n(
-            "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a sg:Municipality { ?f rdf:object ?m } UNION { ?f rdf:subject ?m } UNION { ?u sg:inMunicipality ?m } }"
-        )?,
-        n("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a sg:Initiative }")?,
+        "  entities: {persons} persons, {organisations} organisations, {municipalities} municipalities with facts, {initiatives} initiatives",
     )?;
-    let (actors, groups, largest) = crate::actor_groups(&store)?;
+    let (actors, groups, largest) = summary.actor_groups;
     writeln!(
         out,
         "  actors: {actors} persons and organisations linked by memberships, in {groups} connected groups (largest: {largest})"
@@ -331,6 +314,60 @@ pub fn build(
 }
 
 /// The prefixes the summary queries use.
+/// The counts `build` prints about the whole store.
+struct StoreSummary {
+    facts: u64,
+    /// In the order of [`Relation::ALL`].
+    by_relation: Vec<u64>,
+    /// Persons, organisations (not municipalities), municipalities with
+    /// facts, initiatives.
+    entities: [u64; 4],
+    actor_groups: (usize, usize, usize),
+}
+
+impl StoreSummary {
+    /// Runs the summary's queries, in parallel: they are independent reads,
+    /// and after a small incremental build they take longer than the
+    /// build's own writes.
+    fn of(store: &oxigraph::store::Store) -> Result<StoreSummary> {
+        use rayon::prelude::*;
+        let relations = Relation::ALL.iter().map(|r| {
+            // sg:relation belongs to facts alone (its domain): no join with
+            // their type, which costs a scan of every fact.
+            format!(
+                "SELECT (COUNT(?f) AS ?n) WHERE {{ ?f sg:relation \"{}\" }}",
+                r.as_str()
+            )
+        });
+        let queries: Vec<String> = [
+            "SELECT (COUNT(?f) AS ?n) WHERE { ?f a sg:Fact }",
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }",
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization FILTER NOT EXISTS { ?o a sg:Municipality } }",
+            "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a sg:Municipality { ?f rdf:object ?m } UNION { ?f rdf:subject ?m } UNION { ?u sg:inMunicipality ?m } }",
+            "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a sg:Initiative }",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .chain(relations)
+        .collect();
+        let (counts, actor_groups) = rayon::join(
+            || {
+                (queries.par_iter())
+                    .map(|q| store::count(store, &format!("{PREFIXES} {q}")))
+                    .collect::<Result<Vec<u64>>>()
+            },
+            || crate::actor_groups(store),
+        );
+        let counts = counts?;
+        Ok(StoreSummary {
+            facts: counts[0],
+            entities: [counts[1], counts[2], counts[3], counts[4]],
+            by_relation: counts[5..].to_vec(),
+            actor_groups: actor_groups?,
+        })
+    }
+}
+
 const PREFIXES: &str = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>";
 
 /// The rules of `rules_dir`, else the default folder's.

@@ -83,12 +83,15 @@ pub fn sync_corpus(
         skipped,
     } = corpus::list_files(dir)
         .with_context(|| format!("reading corpus folder {}", dir.display()))?;
+    // The resolver's automata are built while the store is read.
+    let (extractor, stored) =
+        rayon::join(|| Extractor::new(rules), || store::stored_documents(store));
     let mut ingest = Ingest {
         dir,
         rules,
         max_bytes,
-        extractor: Extractor::new(rules),
-        stored: store::stored_documents(store)?,
+        extractor,
+        stored: stored?,
         ids: DocumentIds::default(),
         todo: Vec::new(),
         run: SyncRun {

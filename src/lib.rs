@@ -286,7 +286,8 @@ pub fn actor_groups(store: &oxigraph::store::Store) -> Result<(usize, usize, usi
     let side = |property: &str| {
         store::objects_by_subject(store, &format!("{}{property}", rdf::vocab::ORG))
     };
-    let (members, organisations) = (side("member")?, side("organization")?);
+    let (members, organisations) = rayon::join(|| side("member"), || side("organization"));
+    let (members, organisations) = (members?, organisations?);
     let mut graph: UnGraph<String, ()> = UnGraph::new_undirected();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut node = |g: &mut UnGraph<String, ()>, key: &str| {

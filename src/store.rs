@@ -276,19 +276,32 @@ pub fn replace_graph(store: &Store, graph: &NamedNode, triples: &[Triple]) -> Re
 /// or none. Only the difference is written: a changed document's graph
 /// mostly keeps its triples, and each quad written costs an update of
 /// every index. No graphs, no transaction.
+///
+/// The old graphs are read in parallel before the transaction starts
+/// (decoding their terms is most of the time, and a transaction reads on
+/// one thread). That is the same as reading them inside it as long as
+/// nothing else writes them meanwhile, which holds for socialgraf: RocksDB
+/// lets one process open a store for writing, and each command writes from
+/// one thread.
 pub fn replace_graphs(store: &Store, graphs: &[(&NamedNode, &[Triple])]) -> Result<()> {
+    use rayon::prelude::*;
     if graphs.is_empty() {
         return Ok(());
     }
+    let old: Vec<FxHashSet<Triple>> = graphs
+        .par_iter()
+        .map(|&(graph, _)| {
+            store
+                .quads_for_pattern(None, None, None, Some(graph.into()))
+                .map(|q| q.map(Triple::from))
+                .collect::<Result<FxHashSet<Triple>, _>>()
+                .with_context(|| format!("reading graph {graph}"))
+        })
+        .collect::<Result<_>>()?;
     let mut tx = store
         .start_transaction()
         .context("starting a transaction")?;
-    for &(graph, triples) in graphs {
-        let old = tx
-            .quads_for_pattern(None, None, None, Some(graph.into()))
-            .map(|q| q.map(Triple::from))
-            .collect::<Result<FxHashSet<Triple>, _>>()
-            .with_context(|| format!("reading graph {graph}"))?;
+    for (&(graph, triples), old) in graphs.iter().zip(&old) {
         let new: FxHashSet<&Triple> = triples.iter().collect();
         for t in old.iter().filter(|t| !new.contains(t)) {
             tx.remove(t.as_ref().in_graph(graph));
