@@ -313,7 +313,6 @@ pub fn build(
     Ok(status)
 }
 
-/// The prefixes the summary queries use.
 /// The counts `build` prints about the whole store.
 struct StoreSummary {
     facts: u64,
@@ -368,6 +367,7 @@ impl StoreSummary {
     }
 }
 
+/// The prefixes the summary queries use.
 const PREFIXES: &str = "PREFIX sg: <https://w3id.org/socialgraf/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>";
 
 /// The rules of `rules_dir`, else the default folder's.

@@ -1146,7 +1146,7 @@ impl Doc<'_> {
         }
         // Without an organisation no hit gives a fact: the cheap questions
         // first, the cue regexes only when a hit can count.
-        let Some(org) = self.sentence_org(i, s) else {
+        let Some(org) = self.sentence_org(i, s, may) else {
             return;
         };
         // A heading needs a problem word: a strong cue alone in a title
@@ -1214,7 +1214,7 @@ impl Doc<'_> {
     /// or the section's. A sentence about a company, university or
     /// foundation ("Stiftelsen satsar...", "Dedicares verksamhet...") speaks
     /// for none of the municipalities around it.
-    fn sentence_org(&self, i: usize, s: &Sentence) -> Option<OrgRef> {
+    fn sentence_org(&self, i: usize, s: &Sentence, may: &SentenceCandidates) -> Option<OrgRef> {
         if let Some(o) = self.municipalities.get(i).and_then(|m| m.first()) {
             return Some(o.clone());
         }
@@ -1230,7 +1230,9 @@ impl Doc<'_> {
                 .is_some_and(|m| m.iter().any(|o| o.kind != EntityKind::Municipality));
         // "Var tredje kommun saknar ...": municipalities in general, not
         // the one of the section.
-        if about_another_body || self.rules.general_subjects.is_match(st) {
+        if about_another_body
+            || (may.general_subjects() && self.rules.general_subjects.is_match(st))
+        {
             return None;
         }
         if let Some(sp) = &s.speaker {

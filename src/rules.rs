@@ -300,8 +300,9 @@ pub struct Rules {
     pub macros: BTreeMap<String, String>,
     /// Every written form of a municipality name ("Borås", "Göteborgs stad").
     pub municipality_forms: Vec<String>,
-    /// Which patterns, problem words and cues may match a lowercased
-    /// sentence, and whether it has a role word; see [`Rules::candidates`].
+    /// Which patterns, problem words, cues and general subjects may match
+    /// a lowercased sentence, and whether it has a role word; see
+    /// [`Rules::candidates`].
     filter: LiteralFilter,
     /// Every role form and role suffix, lowercased: a sentence without one
     /// cannot give a membership, so its membership rules are skipped.
@@ -342,6 +343,12 @@ impl SentenceCandidates<'_> {
     pub fn role_word(&self) -> bool {
         self.may
             .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
+    }
+
+    /// May [`Rules::general_subjects`] match?
+    pub fn general_subjects(&self) -> bool {
+        self.may
+            .may_match(self.rules.patterns.len() + 2 + 2 * self.rules.cue_regexes.len())
     }
 }
 
@@ -752,7 +759,7 @@ impl Rules {
             .into_iter()
             // The first error in file order, as a sequential load reports it.
             .collect::<Result<_, _>>()?;
-        rules.filter = rules.literal_filter(&pf.problem_words);
+        rules.filter = rules.literal_filter(&pf.problem_words, &pf.general_subjects);
         Ok(rules)
     }
 
@@ -789,9 +796,13 @@ impl Rules {
     }
 
     /// The literal filter over, in this order, the pattern rules, the
-    /// problem words, each concept's cues and strong cues, and the role
-    /// words (the layout [`SentenceCandidates`] reads).
-    fn literal_filter(&self, problem_words: &[String]) -> LiteralFilter {
+    /// problem words, each concept's cues and strong cues, the role words
+    /// and the general subjects (the layout [`SentenceCandidates`] reads).
+    fn literal_filter(
+        &self,
+        problem_words: &[String],
+        general_subjects: &[String],
+    ) -> LiteralFilter {
         // Parsing each pattern again is most of the filter's cost.
         let mut required: Vec<Option<Vec<String>>> = (self.patterns.par_iter())
             .map(|p| required_literals(p.regex.as_str()))
@@ -804,6 +815,7 @@ impl Rules {
             required.push(strong.as_ref().and_then(|_| cue_literals(&c.strong)));
         }
         required.push(Some(self.role_needles.clone()));
+        required.push(cue_literals(general_subjects));
         LiteralFilter::new(&required)
     }
 
@@ -1257,16 +1269,22 @@ mod tests {
                 cue_to_regex(c)
             )
         };
+        let cues = ["rekryter*".to_string(), "svår* att".to_string()];
+        let fixed =
+            Regex::new(&crate::pattern::latin_letters(&cues_pattern(&cues))).expect("compiles");
+        assert!(fixed.is_match("Svårt att rekrytera."));
+        assert!(fixed.is_match("svårigheter\natt"));
+        assert!(!fixed.is_match("svårt_att"));
+        assert!(!fixed.is_match("nyrekrytering"));
         proptest!(|(
             cues in prop::collection::vec(cue.prop_map(String::from), 1..4),
             text in prop::collection::vec(word, 0..12),
         )| {
             let text = text.concat();
-            let alternation = Regex::new(&crate::pattern::latin_letters(&cues_pattern(&cues))).expect("compiles");
-            let each = cues
-                .iter()
-                .any(|c| Regex::new(&crate::pattern::latin_letters(&one_per_cue(c))).expect("compiles").is_match(&text));
-            prop_assert_eq!(alternation.is_match(&text), each, "{:?} in {:?}", cues, text);
+            let regex = |p: &str| Regex::new(&crate::pattern::latin_letters(p)).expect("compiles");
+            let each = cues.iter().any(|c| regex(&one_per_cue(c)).is_match(&text));
+            let alternation = regex(&cues_pattern(&cues)).is_match(&text);
+            prop_assert_eq!(alternation, each, "{:?} in {:?}", cues, text);
         });
     }
 

@@ -34,7 +34,15 @@ fn prefilters_never_skip_a_match() {
                 .iter()
                 .flat_map(|c| c.examples.iter().chain(&c.counterexamples)),
         )
-        .map(|e| e.text.clone());
+        .map(|e| e.text.clone())
+        .chain(
+            [
+                "Var tredje kommun saknar socionomer.",
+                "I MÅNGA KOMMUNER är läget svårt.",
+                "De flesta kommunerna har problem med rekryteringen.",
+            ]
+            .map(String::from),
+        );
     let mut checked = 0;
     for doc in docs.iter().map(|d| d.text.clone()).chain(examples) {
         let text = socialgraf::text::Text::new(&doc);
@@ -50,6 +58,9 @@ fn prefilters_never_skip_a_match() {
             }
             if rules.problem_words.is_match(st) {
                 assert!(may.problem_words(), "problem words skipped on {st:?}");
+            }
+            if rules.general_subjects.is_match(st) {
+                assert!(may.general_subjects(), "general subjects skipped on {st:?}");
             }
             for (k, (ci, cues, strong)) in rules.cue_regexes.iter().enumerate() {
                 let id = &rules.concepts[*ci].id;
