@@ -319,37 +319,50 @@ pub struct SentenceCandidates<'r> {
 }
 
 impl SentenceCandidates<'_> {
+    fn may(&self, slot: Slot) -> bool {
+        self.may.may_match(self.rules.slot(slot))
+    }
+
     /// May pattern rule `k` (index into [`Rules::patterns`]) match?
     pub fn pattern(&self, k: usize) -> bool {
-        self.may.may_match(k)
+        self.may(Slot::Pattern(k))
     }
 
     /// May [`Rules::problem_words`] match?
     pub fn problem_words(&self) -> bool {
-        self.may.may_match(self.rules.patterns.len())
+        self.may(Slot::ProblemWords)
     }
 
     /// May the cue regex of entry `k` of [`Rules::cue_regexes`] match?
     pub fn cue(&self, k: usize) -> bool {
-        self.may.may_match(self.rules.patterns.len() + 1 + 2 * k)
+        self.may(Slot::Cue(k))
     }
 
     /// May the strong-cue regex of entry `k` of [`Rules::cue_regexes`] match?
     pub fn strong(&self, k: usize) -> bool {
-        self.may.may_match(self.rules.patterns.len() + 2 + 2 * k)
+        self.may(Slot::Strong(k))
     }
 
     /// Does the sentence contain a role form or role suffix?
     pub fn role_word(&self) -> bool {
-        self.may
-            .may_match(self.rules.patterns.len() + 1 + 2 * self.rules.cue_regexes.len())
+        self.may(Slot::RoleWords)
     }
 
     /// May [`Rules::general_subjects`] match?
     pub fn general_subjects(&self) -> bool {
-        self.may
-            .may_match(self.rules.patterns.len() + 2 + 2 * self.rules.cue_regexes.len())
+        self.may(Slot::GeneralSubjects)
     }
+}
+
+/// An entry of the literal filter ([`Rules::slot`] says where it sits).
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Pattern(usize),
+    ProblemWords,
+    Cue(usize),
+    Strong(usize),
+    RoleWords,
+    GeneralSubjects,
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -795,9 +808,22 @@ impl Rules {
         Ok(crate::corpus::hex(&h.finalize()))
     }
 
-    /// The literal filter over, in this order, the pattern rules, the
+    /// Where an entry sits in the literal filter: the pattern rules, the
     /// problem words, each concept's cues and strong cues, the role words
-    /// and the general subjects (the layout [`SentenceCandidates`] reads).
+    /// and the general subjects, in this order.
+    fn slot(&self, slot: Slot) -> usize {
+        let cues = self.patterns.len() + 1;
+        match slot {
+            Slot::Pattern(k) => k,
+            Slot::ProblemWords => self.patterns.len(),
+            Slot::Cue(k) => cues + 2 * k,
+            Slot::Strong(k) => cues + 2 * k + 1,
+            Slot::RoleWords => cues + 2 * self.cue_regexes.len(),
+            Slot::GeneralSubjects => cues + 2 * self.cue_regexes.len() + 1,
+        }
+    }
+
+    /// The literal filter, laid out as [`Rules::slot`] says.
     fn literal_filter(
         &self,
         problem_words: &[String],
@@ -807,15 +833,22 @@ impl Rules {
         let mut required: Vec<Option<Vec<String>>> = (self.patterns.par_iter())
             .map(|p| required_literals(p.regex.as_str()))
             .collect();
-        required.push(cue_literals(problem_words));
-        for (ci, _, strong) in &self.cue_regexes {
+        let mut put = |slot: Slot, literals: Option<Vec<String>>| {
+            debug_assert_eq!(required.len(), self.slot(slot), "{slot:?}");
+            required.push(literals);
+        };
+        put(Slot::ProblemWords, cue_literals(problem_words));
+        for (k, (ci, _, strong)) in self.cue_regexes.iter().enumerate() {
             let c = &self.concepts[*ci];
-            required.push(cue_literals(c.cues.iter().chain(&c.strong)));
+            put(Slot::Cue(k), cue_literals(c.cues.iter().chain(&c.strong)));
             // No strong cues: that regex is never asked.
-            required.push(strong.as_ref().and_then(|_| cue_literals(&c.strong)));
+            put(
+                Slot::Strong(k),
+                strong.as_ref().and_then(|_| cue_literals(&c.strong)),
+            );
         }
-        required.push(Some(self.role_needles.clone()));
-        required.push(cue_literals(general_subjects));
+        put(Slot::RoleWords, Some(self.role_needles.clone()));
+        put(Slot::GeneralSubjects, cue_literals(general_subjects));
         LiteralFilter::new(&required)
     }
 
