@@ -5,6 +5,7 @@
 //! organisation's IRI is minted from, so that name variants meet.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::FxHashMap;
 
 use crate::extract::compile;
 use crate::facts::EntityKind;
@@ -203,13 +204,25 @@ pub struct Resolver<'a> {
     /// `ommun` and `tad`: the suffixes ` kommun`, ` Kommun`, ` stad` and
     /// ` Stad` without their first two bytes, found in two scans.
     municipality_suffix_ends: [memchr::memmem::Finder<'static>; 2],
-    /// Lowercased head and forms of each of [`Rules::org_heads`], in order.
-    head_forms: Vec<Vec<String>>,
+    /// Each lowercased head and form of [`Rules::org_heads`] → the heads
+    /// that have it, by their index there, in order.
+    heads_by_form: FxHashMap<String, Vec<usize>>,
+    /// The longest of those forms, in bytes.
+    longest_form: usize,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(rules: &'a Rules) -> Resolver<'a> {
         let m = |k: &str| rules.macros.get(k).cloned().unwrap_or_default();
+        let mut heads_by_form: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (k, h) in rules.org_heads.iter().enumerate() {
+            for form in std::iter::once(&h.head).chain(&h.forms) {
+                let heads = heads_by_form.entry(form.to_lowercase()).or_default();
+                if heads.last() != Some(&k) {
+                    heads.push(k);
+                }
+            }
+        }
         let mut heads: Vec<String> = rules
             .org_heads
             .iter()
@@ -260,16 +273,8 @@ impl<'a> Resolver<'a> {
             person: compile(&m("PERSON")),
             municipality_suffix_ends: ["ommun", "tad"]
                 .map(|s| memchr::memmem::Finder::new(s).into_owned()),
-            head_forms: rules
-                .org_heads
-                .iter()
-                .map(|h| {
-                    std::iter::once(&h.head)
-                        .chain(&h.forms)
-                        .map(|f| f.to_lowercase())
-                        .collect()
-                })
-                .collect(),
+            longest_form: heads_by_form.keys().map(String::len).max().unwrap_or(0),
+            heads_by_form,
             role_start: compile(&format!(
                 r"^\s*(?:,\s*|och\s+|samt\s+)(?:{})",
                 m("ROLE").replace("(?P<role>", "(?:")
@@ -523,8 +528,7 @@ impl<'a> Resolver<'a> {
             return phrase;
         };
         let last = stem.rsplit(' ').next().unwrap_or(stem).to_lowercase();
-        let head = |f: &String| f.len() >= 4 && last.ends_with(f.as_str());
-        if self.head_forms.iter().flatten().any(head) {
+        if self.forms_ending(&last).any(|(form, _)| form.len() >= 4) {
             stem
         } else {
             phrase
@@ -684,15 +688,28 @@ impl<'a> Resolver<'a> {
     fn head_kind(&self, phrase: &str) -> String {
         let lower = crate::text::lowercase(phrase);
         let first = lower.split(" i ").next().unwrap_or(&lower);
-        self.rules
-            .org_heads
-            .iter()
-            .zip(&self.head_forms)
-            .filter(|(_, forms)| forms.iter().any(|f| first.ends_with(f.as_str())))
-            .map(|(h, _)| h)
-            .max_by_key(|h| h.head.len())
-            .map(|h| h.kind.clone())
+        // The longest head; of equally long ones, the last.
+        (self.forms_ending(first))
+            .flat_map(|(_, heads)| heads)
+            .map(|&k| (self.rules.org_heads[k].head.len(), k))
+            .max()
+            .map(|(_, k)| self.rules.org_heads[k].kind.clone())
             .unwrap_or_else(|| "organisation".to_string())
+    }
+
+    /// The head forms that `lower` (lowercased) ends with, each with the
+    /// heads that have it: one look-up per suffix of `lower` no longer than
+    /// the longest form.
+    fn forms_ending<'t>(&'t self, lower: &'t str) -> impl Iterator<Item = (&'t str, &'t [usize])> {
+        let from = lower.len().saturating_sub(self.longest_form);
+        (from..=lower.len())
+            .filter(|&i| lower.is_char_boundary(i))
+            .filter_map(|i| {
+                let form = &lower[i..];
+                self.heads_by_form
+                    .get(form)
+                    .map(|heads| (form, heads.as_slice()))
+            })
     }
 
     /// Parses the text after a role: the organisation of that role, and
