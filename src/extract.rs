@@ -45,10 +45,11 @@ struct Doc<'a> {
     resolver: &'a Resolver<'a>,
     text: &'a Text,
     id: &'a str,
-    /// Context organisation per sentence (see [`sentence_context`]).
-    context: Vec<Option<OrgRef>>,
-    /// The same over a narrower window, for `faces`.
-    near_context: Vec<Option<OrgRef>>,
+    /// Context organisation per sentence, in `mentions` (see
+    /// [`sentence_context`]).
+    context: Vec<Option<(usize, usize)>>,
+    /// The same over a narrower window, in `municipalities`, for `faces`.
+    near_context: Vec<Option<(usize, usize)>>,
     /// The organisations each sentence names that can set its scene.
     mentions: Vec<Vec<OrgRef>>,
     /// Sentence index by the original start offset of its span (what a
@@ -223,39 +224,41 @@ const NEAR_CONTEXT: (usize, usize) = (10, 2);
 
 /// The municipality each sentence's surroundings are about: the one
 /// mentioned most often in the nearby sentences of the same section (the
-/// nearest earlier mention breaks ties).
+/// nearest earlier mention breaks ties), as the place of its first mention
+/// there: `(j, k)` for `mentions[j][k]`.
 fn sentence_context(
     text: &Text,
     mentions: &[Vec<OrgRef>],
     (before, after): (usize, usize),
-) -> Vec<Option<OrgRef>> {
+) -> Vec<Option<(usize, usize)>> {
     let n = text.sentences.len();
     // An organisation counts under its municipality's code, else its name.
-    let keyed: Vec<Vec<(&str, &OrgRef)>> = mentions
+    let keyed: Vec<Vec<&str>> = mentions
         .iter()
         .map(|found| {
             found
                 .iter()
-                .map(|org| (org.kommun.as_deref().unwrap_or(&org.name), org))
+                .map(|org| org.kommun.as_deref().unwrap_or(&org.name))
                 .collect()
         })
         .collect();
     // The sentences that name any: most name none.
     let naming: Vec<usize> = (0..n).filter(|&j| !keyed[j].is_empty()).collect();
+    // (key, count, recency, first mention): few organisations are named
+    // near a sentence, so a list beats a map.
+    let mut counts: Vec<(&str, usize, usize, (usize, usize))> = Vec::new();
     (0..n)
         .map(|i| {
             let section = text.sentences[i].section;
             let lo = i.saturating_sub(before);
             let hi = (i + after).min(n.saturating_sub(1));
-            // (key, count, recency, first mention): few organisations are
-            // named near a sentence, so a list beats a map.
-            let mut counts: Vec<(&str, usize, usize, &OrgRef)> = Vec::new();
+            counts.clear();
             let from = naming.partition_point(|&j| j < lo);
             for &j in naming[from..].iter().take_while(|&&j| j <= hi) {
                 if text.sentences[j].section != section {
                     continue;
                 }
-                for &(code, org) in &keyed[j] {
+                for (k, &code) in keyed[j].iter().enumerate() {
                     // Ties go to the nearest mention before the sentence,
                     // then to the nearest after it.
                     let recency = if j <= i { n + j } else { n - j };
@@ -264,15 +267,14 @@ fn sentence_context(
                             e.1 += 1;
                             e.2 = e.2.max(recency);
                         }
-                        None => counts.push((code, 1, recency, org)),
+                        None => counts.push((code, 1, recency, (j, k))),
                     }
                 }
             }
             // The key breaks the last ties: the same choice every run.
-            counts
-                .into_iter()
+            (counts.iter())
                 .max_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)))
-                .map(|(_, _, _, org)| org.clone())
+                .map(|&(_, _, _, at)| at)
         })
         .collect()
 }
@@ -516,13 +518,13 @@ impl Doc<'_> {
     }
 
     fn context_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let i = self.index_of(s);
-        self.context.get(i).cloned().flatten()
+        let (j, k) = self.context.get(self.index_of(s)).copied().flatten()?;
+        Some(self.mentions[j][k].clone())
     }
 
     fn near_context_org(&self, s: &Sentence) -> Option<OrgRef> {
-        let i = self.index_of(s);
-        self.near_context.get(i).cloned().flatten()
+        let (j, k) = self.near_context.get(self.index_of(s)).copied().flatten()?;
+        Some(self.municipalities[j][k].clone())
     }
 
     /// Applies a rule's match; `may` is what the prefilter found in the
