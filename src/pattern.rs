@@ -12,19 +12,43 @@
 //! two match alike, because the letters in which their classes differ are
 //! not in it.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Match, Matches, Regex};
+use thread_local::ThreadLocal;
 
 /// A regex of the extractor; see the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pattern {
     /// Letter classes of ASCII and Latin-1.
     narrow: Regex,
     /// The Latin-script pattern and its regex, compiled when first needed;
     /// `None` when narrowing changed nothing.
     wide: Option<(String, OnceLock<Regex>)>,
+    /// Each thread's copies of the regexes, which is what searches use. A
+    /// regex keeps its search caches in a pool that the first thread to
+    /// search takes for its own; every other thread locks the pool at each
+    /// search. A copy shares the compiled automata and has a pool of its
+    /// own, so that each thread is the first of its copy.
+    local: ThreadLocal<Local>,
+}
+
+/// One thread's copies of a [`Pattern`]'s regexes.
+#[derive(Debug)]
+struct Local {
+    narrow: Regex,
+    wide: OnceCell<Regex>,
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Pattern {
+        Pattern {
+            narrow: self.narrow.clone(),
+            wide: self.wide.clone(),
+            local: ThreadLocal::new(),
+        }
+    }
 }
 
 /// Compiles a pattern as every regex of the extractor is compiled (see
@@ -41,6 +65,7 @@ pub fn compile_pattern(pattern: &str) -> Result<Pattern, regex::Error> {
     Ok(Pattern {
         wide: (wide != narrow).then(|| (wide, OnceLock::new())),
         narrow: build(&narrow)?,
+        local: ThreadLocal::new(),
     })
 }
 
@@ -60,16 +85,23 @@ impl Pattern {
     /// The regex for `haystack`: the Latin-script one when the text has a
     /// letter above U+00FF, else the narrow one.
     pub fn for_text(&self, haystack: &str) -> &Regex {
+        let local = self.local.get_or(|| Local {
+            narrow: self.narrow.clone(),
+            wide: OnceCell::new(),
+        });
         match &self.wide {
             Some((pattern, regex))
                 if !in_latin1_text(haystack) && has_letter_above_latin1(haystack) =>
             {
-                // The narrow pattern compiled, and the wide one differs in
-                // its classes only: it fails at most on a size limit, and
-                // then the narrow regex is the best there is.
-                regex.get_or_init(|| build(pattern).unwrap_or_else(|_| self.narrow.clone()))
+                local.wide.get_or_init(|| {
+                    // The narrow pattern compiled, and the wide one differs
+                    // in its classes only: it fails at most on a size
+                    // limit, and then the narrow regex is the best there is.
+                    (regex.get_or_init(|| build(pattern).unwrap_or_else(|_| self.narrow.clone())))
+                        .clone()
+                })
             }
-            _ => &self.narrow,
+            _ => &local.narrow,
         }
     }
 
