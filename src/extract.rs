@@ -115,12 +115,34 @@ impl<'a> Extractor<'a> {
         text: &Text,
         mut diagnostics: Vec<Diagnostic>,
     ) -> Extraction {
-        let mentions: Vec<Vec<OrgRef>> = text
-            .sentences
-            .iter()
-            .map(|s| match s.kind {
-                SentenceKind::Meta => Vec::new(),
-                _ => self.resolver.context_orgs_in(text.sentence_text(s)),
+        // First what each sentence holds, found without any state of the
+        // document: its lowercased text and the literal prefilter's verdict
+        // (meta lines are not matched: `None`). A rule that looks at the
+        // next sentence finds its verdict there.
+        let lowered: Vec<Option<String>> = (text.sentences.iter())
+            .map(|s| {
+                (s.kind != SentenceKind::Meta)
+                    .then(|| crate::text::lowercase(text.sentence_text(s)))
+            })
+            .collect();
+        let mut verdicts = (self.rules)
+            .candidates_of_each(
+                &lowered
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter();
+        let scanned: Vec<Option<(String, SentenceCandidates)>> = (lowered.into_iter())
+            .map(|lower| Some((lower?, verdicts.next()?)))
+            .collect();
+        let mentions: Vec<Vec<OrgRef>> = (text.sentences.iter().zip(&scanned))
+            .map(|(s, scan)| match scan {
+                None => Vec::new(),
+                Some((_, may)) => self
+                    .resolver
+                    .context_orgs_in(text.sentence_text(s), may.municipality_suffix()),
             })
             .collect();
         let context = sentence_context(text, &mentions, WIDE_CONTEXT);
@@ -152,7 +174,7 @@ impl<'a> Extractor<'a> {
             evidence: vec![std::cell::OnceCell::new(); text.sentences.len()],
             guessed_org: Vec::new(),
             current: "",
-            scanned: Vec::new(),
+            scanned,
         };
         doc.run();
         doc.addresses_from_later_mentions();
@@ -283,33 +305,13 @@ impl Doc<'_> {
     fn run(&mut self) {
         let text = self.text;
         let rules = self.rules;
-        // First what each sentence holds, found without any state of the
-        // document: its lowercased text, the literal prefilter's verdict and
-        // the full names in it. A rule that looks at the next sentence
-        // finds its prefilter verdict there.
-        let mut named: Vec<(bool, Vec<String>)> = Vec::with_capacity(text.sentences.len());
-        let lowered: Vec<Option<String>> = (text.sentences.iter())
-            .map(|s| {
-                if s.kind == SentenceKind::Meta {
-                    named.push((false, Vec::new()));
-                    return None;
-                }
-                let st = text.sentence_text(s);
-                named.push(self.persons_named(st));
-                Some(crate::text::lowercase(st))
+        // First the full names in each sentence (its lowercased text and
+        // prefilter verdict are in `scanned` already).
+        let mut named: Vec<(bool, Vec<String>)> = (text.sentences.iter())
+            .map(|s| match s.kind {
+                SentenceKind::Meta => (false, Vec::new()),
+                _ => self.persons_named(text.sentence_text(s)),
             })
-            .collect();
-        let mut verdicts = rules
-            .candidates_of_each(
-                &lowered
-                    .iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            )
-            .into_iter();
-        self.scanned = (lowered.into_iter())
-            .map(|lower| Some((lower?, verdicts.next()?)))
             .collect();
         // Then the sentences in order, as a reader meets them: names
         // introduced earlier are what later first names and pronouns

@@ -290,9 +290,11 @@ impl<'a> Resolver<'a> {
     /// The organisations a sentence names that can be the setting of the
     /// text around it: municipalities, and known organisations that employ
     /// people (universities, companies, non-profits, research centres).
-    pub fn context_orgs_in(&self, text: &str) -> Vec<OrgRef> {
+    /// `suffixed`: may the sentence have ` kommun` or ` stad` in any case
+    /// (else a misspelt municipality before one is not looked for)?
+    pub fn context_orgs_in(&self, text: &str, suffixed: bool) -> Vec<OrgRef> {
         let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
-        let mut out = self.municipalities_outside(text, &known);
+        let mut out = self.municipalities_outside(text, &known, suffixed);
         for (a, b) in known {
             let k = &text[a..b];
             if let Some(o) = self.rules.known_org(k) {
@@ -316,12 +318,18 @@ impl<'a> Resolver<'a> {
     /// a `kommun`/`stad` suffix.
     pub fn municipalities_in(&self, text: &str) -> Vec<OrgRef> {
         let known: Vec<(usize, usize)> = self.known.find_iter(text).collect();
-        self.municipalities_outside(text, &known)
+        self.municipalities_outside(text, &known, true)
     }
 
     /// [`Self::municipalities_in`] given the known organisations' spans in
-    /// `text` (found once when the caller needs them too).
-    fn municipalities_outside(&self, text: &str, inside_known: &[(usize, usize)]) -> Vec<OrgRef> {
+    /// `text` (found once when the caller needs them too); misspelt names
+    /// only when `suffixed` (see [`Self::context_orgs_in`]).
+    fn municipalities_outside(
+        &self,
+        text: &str,
+        inside_known: &[(usize, usize)],
+        suffixed: bool,
+    ) -> Vec<OrgRef> {
         let mut out = Vec::new();
         // "Ersta Sköndal Bräcke högskola" names a university, not Bräcke.
         for (ms, me) in self.muni.find_iter(text) {
@@ -369,7 +377,9 @@ impl<'a> Resolver<'a> {
                 kind: EntityKind::Municipality,
             });
         }
-        out.extend(self.misspelt_municipalities(text));
+        if suffixed {
+            out.extend(self.misspelt_municipalities(text));
+        }
         out
     }
 

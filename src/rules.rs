@@ -352,6 +352,12 @@ impl SentenceCandidates<'_> {
     pub fn general_subjects(&self) -> bool {
         self.may(Slot::GeneralSubjects)
     }
+
+    /// May the sentence have ` kommun` or ` stad`, in any case (the
+    /// suffixes a misspelt municipality is found before)?
+    pub fn municipality_suffix(&self) -> bool {
+        self.may(Slot::MunicipalitySuffix)
+    }
 }
 
 /// An entry of the literal filter ([`Rules::slot`] says where it sits).
@@ -363,6 +369,7 @@ enum Slot {
     Strong(usize),
     RoleWords,
     GeneralSubjects,
+    MunicipalitySuffix,
 }
 
 fn read(path: &Path) -> Result<String, RuleError> {
@@ -809,8 +816,8 @@ impl Rules {
     }
 
     /// Where an entry sits in the literal filter: the pattern rules, the
-    /// problem words, each concept's cues and strong cues, the role words
-    /// and the general subjects, in this order.
+    /// problem words, each concept's cues and strong cues, the role words,
+    /// the general subjects and the municipality suffixes, in this order.
     fn slot(&self, slot: Slot) -> usize {
         let cues = self.patterns.len() + 1;
         match slot {
@@ -820,6 +827,7 @@ impl Rules {
             Slot::Strong(k) => cues + 2 * k + 1,
             Slot::RoleWords => cues + 2 * self.cue_regexes.len(),
             Slot::GeneralSubjects => cues + 2 * self.cue_regexes.len() + 1,
+            Slot::MunicipalitySuffix => cues + 2 * self.cue_regexes.len() + 2,
         }
     }
 
@@ -849,6 +857,10 @@ impl Rules {
         }
         put(Slot::RoleWords, Some(self.role_needles.clone()));
         put(Slot::GeneralSubjects, cue_literals(general_subjects));
+        put(
+            Slot::MunicipalitySuffix,
+            Some(vec![" kommun".to_string(), " stad".to_string()]),
+        );
         LiteralFilter::new(&required)
     }
 

@@ -40,6 +40,8 @@ fn prefilters_never_skip_a_match() {
                 "Var tredje kommun saknar socionomer.",
                 "I MÅNGA KOMMUNER är läget svårt.",
                 "De flesta kommunerna har problem med rekryteringen.",
+                "Socialchefen i Helsingsborgs stad och Kalixx Kommun svarar.",
+                "HELSINGSBORGS STAD, Helsingsborgs\tstad",
             ]
             .map(String::from),
         );
@@ -62,6 +64,13 @@ fn prefilters_never_skip_a_match() {
             if rules.general_subjects.is_match(st) {
                 assert!(may.general_subjects(), "general subjects skipped on {st:?}");
             }
+            // Misspelt municipalities are looked for only where the filter
+            // sees a suffix: the same organisations as looking everywhere.
+            assert_eq!(
+                resolver.context_orgs_in(st, may.municipality_suffix()),
+                resolver.context_orgs_in(st, true),
+                "{st:?}"
+            );
             for (k, (ci, cues, strong)) in rules.cue_regexes.iter().enumerate() {
                 let id = &rules.concepts[*ci].id;
                 if cues.is_match(st) {
