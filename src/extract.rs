@@ -5,10 +5,11 @@
 //! The entry point is [`Extractor::extract`].
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Captures;
+use rustc_hash::FxHashSet;
 
 use crate::facts::{EntityKind, Fact, Relation};
 use crate::pattern::Pattern;
@@ -760,8 +761,8 @@ impl Doc<'_> {
     /// ("utredningsenheten") belongs to the municipality the person's other
     /// memberships name.
     fn settle_memberships(&mut self) {
-        let guessed: HashSet<usize> = self.guessed_org.drain(..).collect();
-        let mut named_roles: HashSet<(String, String)> = HashSet::new();
+        let guessed: FxHashSet<usize> = self.guessed_org.drain(..).collect();
+        let mut named_roles: FxHashSet<(String, String)> = FxHashSet::default();
         let mut named_kommun: BTreeMap<String, String> = BTreeMap::new();
         for (k, f) in self.facts.iter().enumerate() {
             if f.relation == Relation::Membership && !guessed.contains(&k) {
@@ -809,7 +810,7 @@ impl Doc<'_> {
     /// apart.
     fn settle_initiative_names(&mut self) {
         let key = |f: &Fact| (f.subject.to_lowercase(), f.kommun.clone());
-        let named: HashSet<(String, String)> = self
+        let named: FxHashSet<(String, String)> = self
             .facts
             .iter()
             .filter(|f| f.relation == Relation::Initiative)
@@ -1052,7 +1053,7 @@ impl Doc<'_> {
     /// plattformsarbetet är förstärkt introduktion..." gives `addresses`
     /// for the problems such a sentence names.
     fn addresses_from_later_mentions(&mut self) {
-        let mut seen: HashSet<(String, usize)> = HashSet::new();
+        let mut seen: FxHashSet<(String, usize)> = FxHashSet::default();
         let mut more = Vec::new();
         for f in self
             .facts

@@ -5,8 +5,8 @@
 //! The entry point is [`Text::new`]; extraction works on [`Text::sentences`].
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
 use unicode_normalization::char::{canonical_combining_class, compose};
 
 /// A document's text after normalisation, with offsets into the original.
@@ -300,11 +300,11 @@ fn normalise(original: &str) -> (String, Vec<u32>) {
 }
 
 /// Lowercased words that contain an inner hyphen on one line.
-fn hyphenated_words(text: &str) -> HashSet<String> {
+fn hyphenated_words(text: &str) -> FxHashSet<String> {
     let separator = |c: char| {
         c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '(' | ')' | '"' | '”')
     };
-    let mut set = HashSet::new();
+    let mut set = FxHashSet::default();
     // Only words with a hyphen count: look at the word around each hyphen
     // (words are the pieces between separators).
     let mut done = 0;
@@ -331,7 +331,11 @@ fn hyphenated_words(text: &str) -> HashSet<String> {
 /// next line (possibly after a blank line and leading spaces, as PDF columns
 /// leave it), returns how many bytes to skip (the hyphen and the break, all
 /// ASCII) and whether to keep the hyphen.
-fn line_break_hyphen(text: &str, at: usize, hyphenated: &HashSet<String>) -> Option<(usize, bool)> {
+fn line_break_hyphen(
+    text: &str,
+    at: usize,
+    hyphenated: &FxHashSet<String>,
+) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
     // The hyphen must follow a letter ("barn- och" has a space after it).
     if !text[..at].chars().next_back()?.is_alphabetic() {
