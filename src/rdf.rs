@@ -276,8 +276,9 @@ pub fn in_output_order(triples: impl IntoIterator<Item = Triple>) -> Vec<Triple>
 /// the order facts were added in.
 #[derive(Default)]
 pub struct GraphBuilder {
-    /// (subject, predicate, object in N-Triples form) → object.
-    triples: BTreeMap<(String, String, String), Term>,
+    /// The triples as added, repeats included: [`GraphBuilder::triples`]
+    /// sorts them and drops the repeats.
+    triples: Vec<(NamedNode, NamedNode, Term)>,
     /// Person node → the spellings of its name seen.
     person_names: BTreeMap<NamedNode, BTreeSet<String>>,
     /// Initiative name (normalised) → the municipality code of the
@@ -291,15 +292,7 @@ impl GraphBuilder {
     }
 
     fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
-        let o: Term = o.into();
-        self.triples.insert(
-            (
-                s.as_str().to_string(),
-                p.as_str().to_string(),
-                o.to_string(),
-            ),
-            o,
-        );
+        self.triples.push((s.clone(), p, o.into()));
     }
 
     fn a(&mut self, s: &NamedNode, class: NamedNode) {
@@ -520,23 +513,21 @@ impl GraphBuilder {
                 self.add(&node, iri(RDFS, "label"), lit(name));
             }
         }
+        // By subject; within one, `rdf:type` first, then by predicate and
+        // by the object's N-Triples form (made once per triple).
+        type Keyed = (String, (NamedNode, NamedNode, Term));
+        fn order<'t>((key, (s, p, _)): &'t Keyed, ty: &str) -> (&'t str, bool, &'t str, &'t str) {
+            (s.as_str(), p.as_str() != ty, p.as_str(), key.as_str())
+        }
         let ty = format!("{RDF}type");
-        let mut grouped: BTreeMap<&str, Vec<(&str, &str, &Term)>> = BTreeMap::new();
-        for ((s, p, key), o) in &self.triples {
-            grouped.entry(s).or_default().push((p, key, o));
-        }
-        let mut out = Vec::with_capacity(self.triples.len());
-        for (s, mut pos) in grouped {
-            pos.sort_by(|a, b| (a.0 != ty, a.0, a.1).cmp(&(b.0 != ty, b.0, b.1)));
-            for (p, _, o) in pos {
-                out.push(Triple::new(
-                    NamedNode::new_unchecked(s),
-                    NamedNode::new_unchecked(p),
-                    o.clone(),
-                ));
-            }
-        }
-        out
+        let mut keyed: Vec<Keyed> = (self.triples.into_iter())
+            .map(|t| (t.2.to_string(), t))
+            .collect();
+        keyed.sort_unstable_by(|a, b| order(a, &ty).cmp(&order(b, &ty)));
+        keyed.dedup_by(|a, b| order(a, &ty) == order(b, &ty));
+        (keyed.into_iter())
+            .map(|(_, (s, p, o))| Triple::new(s, p, o))
+            .collect()
     }
 }
 
