@@ -191,6 +191,12 @@ pub struct OrgRef {
 /// Further roles of an apposition with the organisation each is held at.
 pub type RolesAt = (Vec<String>, Option<OrgRef>);
 
+/// The words, lowercased and with the space before them, that follow a
+/// municipality's name when it names the municipality as an organisation
+/// (`Kalix kommun`, `Göteborgs stad`): a misspelt name is looked for before
+/// them, and only in sentences in which the literal filter finds one.
+pub const MUNICIPALITY_SUFFIXES: [&str; 2] = [" kommun", " stad"];
+
 /// Resolves mentions against the gazetteers of a [`Rules`].
 pub struct Resolver<'a> {
     rules: &'a Rules,
@@ -201,8 +207,8 @@ pub struct Resolver<'a> {
     boundary: Pattern,
     role_start: Pattern,
     person: Pattern,
-    /// `ommun` and `tad`: the suffixes ` kommun`, ` Kommun`, ` stad` and
-    /// ` Stad` without their first two bytes, found in two scans.
+    /// [`MUNICIPALITY_SUFFIXES`] without their first two bytes (`ommun`,
+    /// `tad`): ` kommun`, ` Kommun`, ` stad` and ` Stad` found in two scans.
     municipality_suffix_ends: [memchr::memmem::Finder<'static>; 2],
     /// Each lowercased head and form of [`Rules::org_heads`] → the heads
     /// that have it, by their index there, in order.
@@ -271,8 +277,8 @@ impl<'a> Resolver<'a> {
                 boundary_words
             )),
             person: compile(&m("PERSON")),
-            municipality_suffix_ends: ["ommun", "tad"]
-                .map(|s| memchr::memmem::Finder::new(s).into_owned()),
+            municipality_suffix_ends: MUNICIPALITY_SUFFIXES
+                .map(|s| memchr::memmem::Finder::new(&s[2..]).into_owned()),
             longest_form: heads_by_form.keys().map(String::len).max().unwrap_or(0),
             heads_by_form,
             role_start: compile(&format!(

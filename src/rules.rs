@@ -411,15 +411,17 @@ fn cues_pattern<'a>(cues: impl IntoIterator<Item = &'a String>) -> String {
     if alternatives.is_empty() {
         r"[^\s\S]".to_string()
     } else {
-        // Consuming boundaries instead of `\b`: a Unicode `\b` makes the
-        // regex engine leave its DFA on non-ASCII text (å, ä, ö), which is
-        // many times slower. Consuming the neighbouring character does no
-        // harm to a regex that is only asked whether it matches.
-        format!(
-            r"(?i)(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
-            alternatives.join("|")
-        )
+        whole_words(&alternatives.join("|"))
     }
+}
+
+/// A case-insensitive regex matching `fragment` as whole words. Consuming
+/// boundaries instead of `\b`: a Unicode `\b` makes the regex engine leave
+/// its DFA on non-ASCII text (å, ä, ö), which is many times slower.
+/// Consuming the neighbouring character does no harm to a regex that is
+/// only asked whether it matches.
+fn whole_words(fragment: &str) -> String {
+    format!(r"(?i)(?:^|[^\p{{L}}\p{{N}}_])(?:{fragment})(?:[^\p{{L}}\p{{N}}_]|$)")
 }
 
 /// Turns a cue phrase into a regex fragment: words separated by
@@ -859,7 +861,11 @@ impl Rules {
         put(Slot::GeneralSubjects, cue_literals(general_subjects));
         put(
             Slot::MunicipalitySuffix,
-            Some(vec![" kommun".to_string(), " stad".to_string()]),
+            Some(
+                crate::resolve::MUNICIPALITY_SUFFIXES
+                    .map(String::from)
+                    .to_vec(),
+            ),
         );
         LiteralFilter::new(&required)
     }
@@ -1308,12 +1314,7 @@ mod tests {
             "ing",
             "kommun*-",
         ]);
-        let one_per_cue = |c: &String| {
-            format!(
-                r"(?i)(?:^|[^\p{{L}}\p{{N}}_])(?:{})(?:[^\p{{L}}\p{{N}}_]|$)",
-                cue_to_regex(c)
-            )
-        };
+        let one_per_cue = |c: &String| whole_words(&cue_to_regex(c));
         let cues = ["rekryter*".to_string(), "svår* att".to_string()];
         let fixed =
             Regex::new(&crate::pattern::latin_letters(&cues_pattern(&cues))).expect("compiles");
